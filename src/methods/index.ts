@@ -1,0 +1,1 @@
+export * from "./define-merge-method.js";

@@ -1,0 +1,2 @@
+export type * from "./dtype.js";
+export type * from "./tensor-source.js";
