@@ -5,3 +5,4 @@ export * from "./methods/index.js";
 export * from "./recipe/index.js";
 export * from "./merge/index.js";
 export * from "./eval/index.js";
+export * from "./arch/index.js";

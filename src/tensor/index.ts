@@ -1,2 +1,5 @@
 export type * from "./dtype.js";
 export type * from "./tensor-source.js";
+export * from "./codecs/index.js";
+export * from "./safetensors/index.js";
+export * from "./gguf/index.js";
