@@ -1,1 +1,13 @@
 export {};
+export * from "./layer-index.js";
+export * from "./byte-tokenizer.js";
+export * from "./llama-config.js";
+export * from "./llama-gguf-metadata.js";
+export * from "./llama-hf-config.js";
+export * from "./llama-tensor-names.js";
+export * from "./permute-qk.js";
+export * from "./rope.js";
+export * from "./llama-reference.js";
+export * from "./llama-reference-tasks.js";
+export * from "./convert-llama-tensor.js";
+export * from "./read-llama-gguf.js";

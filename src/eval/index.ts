@@ -1,1 +1,14 @@
 export * from "./backend.js";
+export * from "./llama-backend.js";
+export { taskSpecSchema, taskOutputTypes, defaultMetrics, metricInfo, DEFAULT_FEWSHOT_SEED, DEFAULT_MAX_GEN_TOKS } from "./task-spec.js";
+export type { TaskSpec, TaskOutputType, MetricName, MetricEntry, FilterStep, ResponseFilter } from "./task-spec.js";
+export { parseTaskSpec } from "./parse-task-spec.js";
+export { loadTask } from "./load-task.js";
+export type { LoadedTask, LoadTaskOptions, EvalSplit } from "./load-task.js";
+export type { TaskDoc } from "./read-jsonl.js";
+export { itemHash } from "./item-hash.js";
+export { evaluate, evaluateIter, DEFAULT_EVAL_BATCH_SIZE } from "./evaluate.js";
+export type { EvalOptions } from "./evaluate.js";
+export type { EvalEvent, EvalResult, EvalSettings, TaskResult, MetricResult, ItemRecord, ItemFailure } from "./eval-result.js";
+export { DEFAULT_BOOTSTRAP_ITERS, DEFAULT_BOOTSTRAP_SEED } from "./aggregate-metric.js";
+export { formatEvalTable } from "./format-eval-table.js";

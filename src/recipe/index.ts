@@ -1,1 +1,13 @@
-export {};
+export * from "./param-value.js";
+export * from "./model-ref.js";
+export * from "./recipe-schema.js";
+export * from "./dtype-name.js";
+export * from "./parse-recipe.js";
+export * from "./recipe-to-yaml.js";
+export * from "./evaluate-setting.js";
+export * from "./resolve-parameter.js";
+export * from "./merge-plan.js";
+export * from "./plan-merge.js";
+export { checkRecipeMethod, lookupMethod, usesBaseAsBase } from "./check-recipe-method.js";
+export { normalizeSlices, type NormalizedSlice, type SliceSource } from "./normalize-slices.js";
+export { isPreLayerTensor } from "./is-pre-layer-tensor.js";

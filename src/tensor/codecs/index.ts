@@ -1,1 +1,3 @@
-export {};
+export { bf16ToF32, f32ToBf16 } from "./bfloat16.js";
+export { f16ToF32, f32ToF16 } from "./float16.js";
+export { decodeFloat, encodeFloat, dtypeByteSize, isFloatDType, isIntDType } from "./codec.js";

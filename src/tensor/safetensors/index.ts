@@ -1,1 +1,11 @@
-export {};
+export { SAFETENSORS_MAX_HEADER_BYTES, SAFETENSORS_MAX_RANK, SAFETENSORS_MAX_DIM } from "./limits.js";
+export { isSafetensorsDType, type SafetensorsDType } from "./safetensors-dtype.js";
+export { parseSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader } from "./parse-safetensors-header.js";
+export { openSafetensors, SafetensorsSource } from "./open-safetensors.js";
+export { parseSafetensorsIndex, SAFETENSORS_MAX_INDEX_BYTES, type SafetensorsIndex } from "./parse-safetensors-index.js";
+export { ShardedSafetensorsSource } from "./sharded-safetensors-source.js";
+export { openHfCheckpoint } from "./open-hf-checkpoint.js";
+export { planShards, shardFileName, tensorByteLength, DEFAULT_MAX_SHARD_BYTES, type DeclaredTensor, type PlannedTensor, type ShardPlan } from "./plan-shards.js";
+export { encodeSafetensorsHeader, type HeaderTensor } from "./encode-safetensors-header.js";
+export { createSafetensorsSink, SafetensorsSink, type SafetensorsSinkOptions } from "./create-safetensors-sink.js";
+export { writeSafetensors, type SafetensorsWriteEntry } from "./write-safetensors.js";

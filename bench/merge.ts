@@ -1,0 +1,81 @@
+/**
+ * `npm run bench -- merge`: merges three synthetic ~1B-parameter bf16 llama-shaped models with
+ * linear, task_arithmetic, ties, dare_ties and slerp, on 1 and 2 worker threads, each in a fresh
+ * child process so its peak RSS is its own. The baseline, measured in the same run, is a copy:
+ * read every input tensor and write an output of the same size, with no maths (the I/O limit).
+ *
+ * Options (after `--`): `--params 1e9` total parameters per model, `--keep` keeps the models.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateSyntheticModel, syntheticLlamaShapes } from "./merge/synthetic-model.js";
+
+const METHODS: Record<string, string> = {
+  linear: "merge_method: linear\nmodels:\n  - model: m0\n    parameters: {weight: 0.4}\n  - model: m1\n    parameters: {weight: 0.3}\n  - model: m2\n    parameters: {weight: 0.3}\n",
+  task_arithmetic: "merge_method: task_arithmetic\nbase_model: m0\nmodels:\n  - model: m1\n    parameters: {weight: 0.7}\n  - model: m2\n    parameters: {weight: 0.5}\n",
+  ties: "merge_method: ties\nbase_model: m0\nmodels:\n  - model: m1\n    parameters: {weight: 0.7, density: 0.5}\n  - model: m2\n    parameters: {weight: 0.5, density: 0.5}\n",
+  dare_ties: "merge_method: dare_ties\nbase_model: m0\nseed: 1\nmodels:\n  - model: m1\n    parameters: {weight: 0.7, density: 0.5}\n  - model: m2\n    parameters: {weight: 0.5, density: 0.5}\n",
+  slerp: "merge_method: slerp\nbase_model: m0\nmodels:\n  - model: m1\nparameters:\n  t: 0.4\n",
+};
+
+interface ChildResult {
+  seconds: number;
+  inputBytes: number;
+  maxRssBytes: number;
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const paramsArg = args.indexOf("--params");
+  const params = paramsArg >= 0 ? Number(args[paramsArg + 1]) : 1e9;
+  const dir = await mkdtemp(join(tmpdir(), "smelt-bench-merge-"));
+  try {
+    const shapes = syntheticLlamaShapes(params);
+    const total = shapes.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
+    console.log(`# merge benchmark: 3 models x ${(total / 1e9).toFixed(2)}B parameters (bf16, ${shapes.length} tensors each) in ${dir}`);
+    const t0 = performance.now();
+    for (let m = 0; m < 3; m++) await generateSyntheticModel(join(dir, `m${m}`), shapes, m + 1);
+    console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    for (const [name, yaml] of Object.entries(METHODS)) await writeFile(join(dir, `${name}.yaml`), yaml);
+
+    const child = fileURLToPath(new URL("./merge/child.ts", import.meta.url));
+    const runChild = (mode: string, threads: number): ChildResult => {
+      const out = execFileSync(process.execPath, ["--import", "tsx", child, mode, dir, String(threads)], { encoding: "utf8", maxBuffer: 1 << 20 });
+      return JSON.parse(out.trim().split("\n").at(-1)!) as ChildResult;
+    };
+    const rows: string[][] = [];
+    const baseline: Record<number, ChildResult> = {};
+    const single: Record<string, number> = {};
+    for (const threads of [1, 2]) {
+      baseline[threads] = runChild("copy", threads);
+      rows.push(row("copy (baseline)", threads, baseline[threads], baseline[threads]));
+      for (const name of Object.keys(METHODS)) {
+        const r = runChild(name, threads);
+        if (threads === 1) single[name] = r.seconds;
+        rows.push(row(name, threads, r, baseline[threads], single[name]));
+      }
+    }
+    const header = ["method", "threads", "seconds", "input GB/s", "peak RSS", "x copy", "speed-up vs 1 thread"];
+    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+    const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ");
+    console.log(line(header));
+    console.log(line(widths.map((w) => "-".repeat(w))));
+    for (const r of rows) console.log(line(r));
+  } finally {
+    if (!args.includes("--keep")) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function row(name: string, threads: number, r: ChildResult, base: ChildResult, oneThread?: number): string[] {
+  return [
+    name,
+    String(threads),
+    r.seconds.toFixed(2),
+    (r.inputBytes / r.seconds / 1e9).toFixed(2),
+    `${(r.maxRssBytes / 1e9).toFixed(2)} GB`,
+    (r.seconds / base.seconds).toFixed(2),
+    oneThread !== undefined && threads > 1 ? (oneThread / r.seconds).toFixed(2) : "",
+  ];
+}

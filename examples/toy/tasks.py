@@ -1,0 +1,96 @@
+"""The toy skills, generic pre-training text, and the held-out splits.
+
+Each skill needs a different circuit (FIELD-NOTES §7: skills that use one circuit in opposite ways
+fight in every merge):
+  count  -- "count c in abcacdc:" -> "3"      attend to every match of a query letter and tally
+  max    -- "max 38 71 15 62 40:" -> "71"      compare two-digit numbers, select the largest
+  lookup -- "a=38 k=70 m=15 ?k:" -> "70"       associative recall (find the key, copy its value)
+A prompt is exactly the text the model sees after BOS; the answer follows it directly and a "\n"
+ends it. Each task's prompts are unique within a split and the splits and training data are
+disjoint (training examples whose prompt is held out are re-drawn).
+"""
+import random
+import string
+
+TASKS = ("count", "max", "lookup")
+LETTERS = "abcde"
+
+
+def gen_count(r: random.Random):
+    ch = r.choice(LETTERS)
+    n = r.randint(10, 14)
+    k = r.randint(0, 6)  # uniform count: a constant guess scores ~1/7
+    others = [c for c in LETTERS if c != ch]
+    s = [r.choice(others) for _ in range(n)]
+    for i in r.sample(range(n), k):
+        s[i] = ch
+    return f"count {ch} in {''.join(s)}:", str(k)
+
+
+def gen_max(r: random.Random):
+    xs = r.sample(range(10, 100), 5)  # distinct: one right answer, a random pick scores 1/5
+    return "max " + " ".join(map(str, xs)) + ":", str(max(xs))
+
+
+def gen_lookup(r: random.Random):
+    keys = r.sample(string.ascii_lowercase, 6)
+    vals = [f"{r.randint(0, 99):02d}" for _ in keys]
+    q = r.randrange(len(keys))
+    pairs = " ".join(f"{k}={v}" for k, v in zip(keys, vals))
+    return f"{pairs} ?{keys[q]}:", vals[q]
+
+
+GEN = {"count": gen_count, "max": gen_max, "lookup": gen_lookup}
+
+# ---- generic synthetic text ---------------------------------------------------------------
+SYL = ["ka", "lo", "mi", "ter", "sun", "da", "ve", "ro", "pa", "ni", "gor", "el", "tu", "bas", "qi", "zen"]
+
+
+def _word(r):
+    return "".join(r.choice(SYL) for _ in range(r.randint(1, 3)))
+
+
+def generic_text(r: random.Random, n: int) -> str:
+    """Pseudo-English, number lists, letter strings and key=value lines: byte statistics and the
+    raw material (letters, digits, '=', '+', ':') of every task, without any task's answers."""
+    out = []
+    while sum(map(len, out)) < n:
+        kind = r.random()
+        if kind < 0.4:
+            w = [_word(r) for _ in range(r.randint(3, 9))]
+            out.append(" ".join(w).capitalize() + r.choice([".", "!", "?", ","]) + " ")
+        elif kind < 0.55:
+            out.append(" ".join(str(r.randint(0, 199)) for _ in range(r.randint(3, 8))) + "\n")
+        elif kind < 0.7:
+            out.append("".join(r.choice(LETTERS) for _ in range(r.randint(5, 15))) + " ")
+        elif kind < 0.85:
+            ks = r.sample(string.ascii_lowercase, r.randint(2, 6))
+            out.append(" ".join(f"{k}={r.randint(0, 99):02d}" for k in ks) + "\n")
+        else:
+            out.append(f"{_word(r)} {r.choice(['of', 'in', 'on'])} {_word(r)}: {_word(r)}\n")
+    return "".join(out)[:n]
+
+
+def make_splits(seed: int, n_val=200, n_test=300, n_dev=100):
+    """Unique held-out items per task: validation, test, and a small dev split the trainer uses
+    for its stopping rule. Returns {task: {split: [(prompt, answer)]}} and the held-out prompts."""
+    r = random.Random(seed)
+    splits, held = {}, set()
+    for t in TASKS:
+        seen, items = set(), []
+        while len(items) < n_val + n_test + n_dev:
+            p, a = GEN[t](r)
+            if p not in seen:
+                seen.add(p)
+                items.append((p, a))
+        splits[t] = {"validation": items[:n_val], "test": items[n_val:n_val + n_test],
+                     "dev": items[n_val + n_test:]}
+        held |= seen
+    return splits, held
+
+
+def train_example(t: str, r: random.Random, held: set):
+    while True:
+        p, a = GEN[t](r)
+        if p not in held:
+            return p, a

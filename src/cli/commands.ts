@@ -1,0 +1,8 @@
+import type { CommandModule } from "yargs";
+import { inspectCommand } from "./inspect-command.js";
+import { mergeCommand } from "./merge-command.js";
+import { evalCommand } from "./eval-command.js";
+
+/** Every CLI command, one file each (house style §11). Add new commands here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [inspectCommand, mergeCommand, evalCommand];

@@ -1,0 +1,37 @@
+import yargs from "yargs";
+import { SmeltError } from "../index.js";
+import { commands } from "./commands.js";
+
+/**
+ * Entry point of the `smelt` binary. Returns the process exit code: 0 success, 1 a smelt error
+ * (bad input, typed), 2 usage errors, 70 an unexpected internal error.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs([...argv])
+    .scriptName("smelt")
+    .usage("$0 <command> [options]\n\nFinds good model merges by itself: merge, evaluate, search, export.")
+    .strict()
+    .demandCommand(1, "Pick a command: smelt --help lists them.")
+    .recommendCommands()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`smelt: ${message}\nRun with --help for usage.\n`);
+      exitCode = 2;
+    })
+    .help()
+    .version();
+  for (const command of commands) parser.command(command);
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (error instanceof SmeltError) {
+      process.stderr.write(`smelt: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`smelt: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+  return process.exitCode === undefined ? exitCode : Number(process.exitCode) || exitCode;
+}

@@ -1,0 +1,21 @@
+import { runStep } from "./run-step.js";
+import type { StepTask } from "./step-task.js";
+import { SmeltError } from "../errors.js";
+
+/**
+ * tinypool worker entry. Errors are returned as data: a thrown class would lose its type crossing
+ * the thread boundary, and the executor re-raises them as typed errors.
+ */
+export default function mergeWorker(task: StepTask): WorkerReply {
+  try {
+    const result = runStep(task);
+    return { ok: true, bytes: result.bytes, warnings: [...result.warnings] };
+  } catch (error) {
+    if (error instanceof SmeltError) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}
+
+export type WorkerReply =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly warnings: string[] }
+  | { readonly ok: false; readonly code: string; readonly message: string };

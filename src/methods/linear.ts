@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { defineMergeMethod } from "./define-merge-method.js";
+import { MergeInputError } from "./merge-input-error.js";
+import { flag, weight } from "./param-schemas.js";
+
+/**
+ * Weighted average of the inputs ("model soup"). `normalize` divides by the weight sum with no
+ * zero guard, like mergekit: weights summing to 0 give +-Infinity/NaN. A base model, if any, is just
+ * another weighted input.
+ */
+export const linear = defineMergeMethod({
+  name: "linear",
+  paper: {
+    title: "Model soups: averaging weights of multiple fine-tuned models improves accuracy without increasing inference time",
+    url: "https://arxiv.org/abs/2203.05482",
+  },
+  params: z.object({ normalize: flag(true, "Divide the weighted sum by the sum of the weights.") }),
+  perModel: z.object({ weight }),
+  base: "input",
+  stochastic: false,
+  models: [1, Number.POSITIVE_INFINITY],
+  merge({ tensors, perModel, params, tensorName }) {
+    if (tensors.length === 0) throw new MergeInputError("linear", tensorName, "needs at least one model");
+    const n = tensors[0].length;
+    const acc = new Float64Array(n);
+    let total = 0;
+    for (let m = 0; m < tensors.length; m++) {
+      const x = tensors[m];
+      const w = perModel[m].weight;
+      total += w;
+      for (let i = 0; i < n; i++) acc[i] += w * x[i];
+    }
+    const out = new Float32Array(n);
+    if (params.normalize) for (let i = 0; i < n; i++) out[i] = acc[i] / total;
+    else for (let i = 0; i < n; i++) out[i] = acc[i];
+    return out;
+  },
+});

@@ -1,0 +1,88 @@
+/**
+ * Exact top-k selection without sorting (FIELD-NOTES §6: a full sort of 16M floats takes ~1.7 s).
+ *
+ * Works on 32-bit keys whose unsigned order is the value order: for |x| of a float32 that is the bit
+ * pattern with the sign bit cleared; `orderedFloatKeys` maps signed floats. Two-pass radix select:
+ * histogram the high 16 bits, find the bucket holding the cut, histogram the low 16 bits of that
+ * bucket only. Linear time, no worst case, duplicates cost nothing.
+ *
+ * Ties at the cut are broken by index (lower index wins), so top-k sets are nested:
+ * topK(a) is a subset of topK(b) when a <= b (breadcrumbs relies on this). mergekit's own tie
+ * order is whatever torch's sort does; its conformance inputs have no ties near a cut.
+ */
+
+/** Bits of |x| for a float32 viewed as uint32: order-preserving for non-negative values. */
+export const ABS_MASK = 0x7fffffff;
+
+/**
+ * Key value of the k-th largest element (k >= 1) of `keys & mask`, plus how many elements are
+ * strictly larger.
+ */
+export function kthLargestKey(keys: Uint32Array, mask: number, k: number): { key: number; above: number } {
+  const n = keys.length;
+  if (k < 1 || k > n) throw new RangeError(`k must be in [1, ${n}], got ${k}`);
+  const hist = new Uint32Array(65536);
+  for (let i = 0; i < n; i++) hist[((keys[i] & mask) >>> 16)]++;
+  let above = 0;
+  let hi = 65535;
+  while (above + hist[hi] < k) above += hist[hi--];
+  hist.fill(0);
+  for (let i = 0; i < n; i++) {
+    const v = (keys[i] & mask) >>> 0;
+    if (v >>> 16 === hi) hist[v & 0xffff]++;
+  }
+  let lo = 65535;
+  while (above + hist[lo] < k) above += hist[lo--];
+  return { key: ((hi << 16) | lo) >>> 0, above };
+}
+
+/**
+ * Cut for the k largest elements of `keys & mask`: an element is selected when its key is above
+ * `key`, or equal to it and among the first `ties` such elements by index. k <= 0 selects nothing,
+ * k >= n everything. Lets callers apply the selection in the same pass as their own work.
+ */
+export function topKThreshold(keys: Uint32Array, mask: number, k: number): { key: number; ties: number } {
+  const n = keys.length;
+  if (k <= 0) return { key: Number.POSITIVE_INFINITY, ties: 0 };
+  if (k >= n) return { key: -1, ties: 0 };
+  const { key, above } = kthLargestKey(keys, mask, k);
+  return { key, ties: k - above };
+}
+
+/**
+ * Writes 1 into `out` for the k largest elements of `keys & mask` (ties at the cut by lowest index),
+ * 0 elsewhere. k <= 0 selects nothing, k >= n everything.
+ */
+export function topKMask(keys: Uint32Array, mask: number, k: number, out: Uint8Array): Uint8Array {
+  const { key, ties } = topKThreshold(keys, mask, k);
+  let tiesLeft = ties;
+  for (let i = 0; i < keys.length; i++) {
+    const v = (keys[i] & mask) >>> 0;
+    out[i] = v > key || (v === key && tiesLeft-- > 0) ? 1 : 0;
+  }
+  return out;
+}
+
+/** Maps float32 values to uint32 keys with the same order (negatives flipped, sign bit set on positives). */
+export function orderedFloatKeys(values: Float32Array): Uint32Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const keys = new Uint32Array(values.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    keys[i] = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+  }
+  return keys;
+}
+
+/** Inverse of `orderedFloatKeys` for one key. */
+export function floatFromOrderedKey(key: number): number {
+  const bits = key & 0x80000000 ? key & 0x7fffffff : ~key;
+  const view = new DataView(new ArrayBuffer(4));
+  view.setUint32(0, bits >>> 0, true);
+  return view.getFloat32(0, true);
+}
+
+/** Uint32 view of a Float32Array's bits (no copy). */
+export function floatBits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}

@@ -1,0 +1,29 @@
+import { MergeInputError } from "./merge-input-error.js";
+import { ABS_MASK, floatBits, topKThreshold } from "./select-top-k.js";
+
+/**
+ * TIES "trim" step (Yadav et al., https://arxiv.org/abs/2306.01708): keep the `trunc(density*n)`
+ * largest-magnitude entries of a task vector, zero the rest, in place. `density >= 1` keeps all.
+ * k is computed in float64 like mergekit (`0.29*100 -> 28`); k = 0 is refused, as in mergekit,
+ * because it would silently erase the model's contribution.
+ */
+export function sparsifyMagnitude(delta: Float32Array, density: number, where: { method: string; tensor: string }): void {
+  if (density >= 1) return;
+  const n = delta.length;
+  const k = Math.trunc(density * n);
+  if (k <= 0) {
+    throw new MergeInputError(
+      where.method,
+      where.tensor,
+      `density ${density} keeps trunc(${density} * ${n}) = ${k} of ${n} entries; raise density so at least one entry survives`,
+    );
+  }
+  if (k >= n) return;
+  const bits = floatBits(delta);
+  const { key, ties } = topKThreshold(bits, ABS_MASK, k);
+  let tiesLeft = ties;
+  for (let i = 0; i < n; i++) {
+    const v = bits[i] & ABS_MASK;
+    if (!(v > key || (v === key && tiesLeft-- > 0))) delta[i] = 0;
+  }
+}

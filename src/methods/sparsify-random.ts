@@ -1,0 +1,22 @@
+import type { RandomSource } from "./create-random.js";
+
+/**
+ * DARE "drop" step (Yu et al., "Language Models are Super Mario", https://arxiv.org/abs/2311.03099):
+ * keep each entry independently with probability `density`, in place. `density >= 1` keeps all;
+ * density 0 drops everything. The rescale is not done here: the task-vector merge matches L1 norms
+ * afterwards, as mergekit does. `mask` (1 = keep) replaces the draw, for replaying recorded masks.
+ */
+export function sparsifyRandom(delta: Float32Array, density: number, random: RandomSource, mask?: Uint8Array): void {
+  if (density >= 1) return;
+  const n = delta.length;
+  // Bernoulli(0) is all zeros: nothing to draw (keeps density-0 merges deterministic).
+  if (density <= 0) {
+    delta.fill(0);
+    return;
+  }
+  if (mask) {
+    for (let i = 0; i < n; i++) if (mask[i] === 0) delta[i] = 0;
+    return;
+  }
+  for (let i = 0; i < n; i++) if (!(random() < density)) delta[i] = 0;
+}

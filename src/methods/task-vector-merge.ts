@@ -1,0 +1,160 @@
+import { z } from "zod";
+import { defineMergeMethod, type MergeInput, type MergeMethod } from "./define-merge-method.js";
+import { combineTaskVectors } from "./combine-task-vectors.js";
+import { MergeInputError } from "./merge-input-error.js";
+import { flag, num, weight } from "./param-schemas.js";
+import { sparsifyDella } from "./sparsify-della.js";
+import { sparsifyMagnitude } from "./sparsify-magnitude.js";
+import { sparsifyOutliers } from "./sparsify-outliers.js";
+import { sparsifyRandom } from "./sparsify-random.js";
+
+/**
+ * The task-vector family as one configurable merge, the way mergekit's
+ * GeneralizedTaskArithmeticMerge is one class configured per method (house style §3):
+ * task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, della,
+ * della_linear are rows of a table (sparsifier x sign consensus x normalize/rescale defaults).
+ *
+ * Per tensor: d_i = x_i - base; sparsify each d_i; optionally match its L1 norm to the original;
+ * z_i = w_i d_i; combine (sum, or TIES sign consensus with a per-element divisor); normalise;
+ * scale by lambda; add the base back. Semantics follow the conformance README, including its
+ * quirks (signed divisors, the zero-sum guards).
+ */
+
+export type Sparsifier = "none" | "magnitude" | "random" | "magnitude_outliers" | "della_magprune";
+
+export interface TaskVectorConfig {
+  readonly name: string;
+  readonly paper: { readonly title: string; readonly url: string };
+  readonly sparsifier: Sparsifier;
+  /** TIES sign election before combining. */
+  readonly consensus: boolean;
+  /** mergekit's default for `normalize` in this method. */
+  readonly normalize: boolean;
+  /** mergekit's default for `rescale` in this method. */
+  readonly rescale: boolean;
+}
+
+export interface TaskVectorParams {
+  readonly int8_mask: boolean;
+  readonly normalize: boolean;
+  readonly rescale: boolean;
+  readonly lambda: number;
+}
+
+export interface TaskVectorModelParams {
+  readonly weight: number;
+  readonly density: number;
+  readonly gamma?: number;
+  readonly epsilon?: number;
+}
+
+/** L1 rescale is skipped when either norm is below this (mergekit's constant). */
+const RESCALE_FLOOR = 1e-7;
+
+function globalSchema(config: TaskVectorConfig) {
+  return z.object({
+    int8_mask: flag(false, "mergekit stores the sign mask as int8 to save memory; no numerical effect."),
+    normalize: flag(config.normalize, "Divide the combined task vector by the (agreeing) weight sum."),
+    rescale: flag(config.rescale, "After sparsifying, scale each task vector back to its original L1 norm."),
+    lambda: num(1, "Scale applied to the combined task vector before adding the base."),
+  });
+}
+
+function perModelSchema(config: TaskVectorConfig): z.ZodType<TaskVectorModelParams> {
+  const common = z.object({
+    weight,
+    density: num(1, "Fraction of the task vector kept by the sparsifier (ignored by task_arithmetic)."),
+  });
+  switch (config.sparsifier) {
+    case "magnitude_outliers":
+      return common.extend({ gamma: num(0.01, "Fraction of largest-magnitude outliers removed.") });
+    case "della_magprune":
+      return common.extend({ epsilon: num(0.15, "Spread of keep probabilities around density, by magnitude rank.") });
+    case "none":
+    case "magnitude":
+    case "random":
+      return common;
+    default:
+      void (config.sparsifier satisfies never);
+      throw new Error(`unreachable sparsifier ${String(config.sparsifier)}`);
+  }
+}
+
+function sparsify(
+  config: TaskVectorConfig,
+  delta: Float32Array,
+  p: TaskVectorModelParams,
+  input: MergeInput<TaskVectorParams, TaskVectorModelParams>,
+  mask: Uint8Array | undefined,
+): void {
+  const where = { method: config.name, tensor: input.tensorName };
+  switch (config.sparsifier) {
+    case "none":
+      return;
+    case "magnitude":
+      return sparsifyMagnitude(delta, p.density, where);
+    case "random":
+      return sparsifyRandom(delta, p.density, input.random, mask);
+    case "magnitude_outliers":
+      return sparsifyOutliers(delta, p.density, p.gamma ?? 0.01);
+    case "della_magprune":
+      return sparsifyDella(delta, input.shape, p.density, p.epsilon ?? 0.15, input.random, where, mask);
+    default:
+      void (config.sparsifier satisfies never);
+  }
+}
+
+function l1(values: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
+  return s;
+}
+
+/** Whether the sparsifier leaves every task vector unchanged (then no delta arrays are needed). */
+function sparsifiesNothing(config: TaskVectorConfig, perModel: readonly TaskVectorModelParams[]): boolean {
+  return config.sparsifier === "none" || perModel.every((p) => p.density >= 1);
+}
+
+/** Each model's sparsified, optionally L1-rescaled task vector, in float32 like mergekit. */
+function taskVectors(
+  config: TaskVectorConfig,
+  input: MergeInput<TaskVectorParams, TaskVectorModelParams>,
+  base: Float32Array,
+): Float32Array[] {
+  return input.tensors.map((x, m) => {
+    const delta = new Float32Array(base.length);
+    for (let i = 0; i < delta.length; i++) delta[i] = x[i] - base[i];
+    const before = input.params.rescale ? l1(delta) : 0;
+    sparsify(config, delta, input.perModel[m], input, input.masks?.[m]);
+    if (input.params.rescale) {
+      const after = l1(delta);
+      if (before >= RESCALE_FLOOR && after >= RESCALE_FLOOR) {
+        const factor = before / after;
+        for (let i = 0; i < delta.length; i++) delta[i] *= factor;
+      }
+    }
+    return delta;
+  });
+}
+
+/** Builds one family member's table entry from its configuration row. */
+export function defineTaskVectorMethod(config: TaskVectorConfig): MergeMethod<TaskVectorParams, TaskVectorModelParams> {
+  return defineMergeMethod<TaskVectorParams, TaskVectorModelParams>({
+    name: config.name,
+    paper: config.paper,
+    params: globalSchema(config),
+    perModel: perModelSchema(config),
+    base: "required",
+    stochastic: config.sparsifier === "random" || config.sparsifier === "della_magprune",
+    models: [1, Number.POSITIVE_INFINITY],
+    merge(input) {
+      const base = input.base;
+      if (!base) throw new MergeInputError(config.name, input.tensorName, "needs a base_model to compute task vectors; set base_model in the recipe");
+      if (input.tensors.length === 0) return Float32Array.from(base);
+      const weights = input.perModel.map((p) => p.weight);
+      const options = { consensus: config.consensus, normalize: input.params.normalize, lambda: input.params.lambda };
+      if (sparsifiesNothing(config, input.perModel)) return combineTaskVectors(input.tensors, true, weights, base, options);
+      return combineTaskVectors(taskVectors(config, input, base), false, weights, base, options);
+    },
+  });
+}

@@ -1,0 +1,10 @@
+export { dequantize } from "./dequantize.js";
+export { dequantizeQ4_0 } from "./q4-0.js";
+export { dequantizeQ4_1 } from "./q4-1.js";
+export { dequantizeQ5_0 } from "./q5-0.js";
+export { dequantizeQ5_1 } from "./q5-1.js";
+export { dequantizeQ8_0, quantizeQ8_0 } from "./q8-0.js";
+export { dequantizeQ4_K } from "./q4-k.js";
+export { dequantizeQ5_K } from "./q5-k.js";
+export { dequantizeQ6_K } from "./q6-k.js";
+export { unpackScaleMinK4 } from "./k-scale-min.js";
