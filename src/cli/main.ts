@@ -7,6 +7,11 @@ import { commands } from "./commands.js";
  * (bad input, typed), 2 usage errors, 70 an unexpected internal error.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `smelt ... | head` closes stdout early: that is the reader's choice, not a failure.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   let exitCode = 0;
   const parser = yargs([...argv])
     .scriptName("smelt")

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { mergeIter, OutputError, parseRecipe, SmeltError, type MergeEvent, type MergeResult, type OutType } from "../index.js";
+import { mergeIter, parseRecipe, SmeltError, type MergeEvent, type MergeResult, type OutType } from "../index.js";
 import { formatBytes, formatDuration, progressBar } from "./format.js";
 
 interface MergeArgs {
@@ -38,7 +38,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     try {
       text = await readFile(path, "utf8");
     } catch (error) {
-      throw new OutputError(args.recipe, `cannot read the recipe: ${(error as Error).message}`);
+      throw new SmeltError("input", `cannot read the recipe ${args.recipe}: ${(error as Error).message}`);
     }
     const recipe = parseRecipe(text, args.recipe);
     const events = mergeIter(recipe, {

@@ -20,14 +20,15 @@ export interface DocTemplates {
 type Field = (doc: Readonly<Record<string, unknown>>) => unknown;
 
 /** `{{ expr }}` and nothing else: evaluated to a value so lists and numbers survive (lm-eval literal_evals them). */
-const SINGLE_EXPRESSION = /^\s*\{\{((?:(?!\{\{|\}\}|\{%)[\s\S])*)\}\}\s*$/;
+// No surrounding whitespace allowed: "{{ q }}\n" is text and must keep its newline.
+const SINGLE_EXPRESSION = /^\{\{((?:(?!\{\{|\}\}|\{%)[\s\S])*)\}\}$/;
 const TEMPLATE_SYNTAX = /\{\{|\{%|\{#/;
 
 /**
  * Compiles doc_to_text / doc_to_target / doc_to_choice / description. lm-eval semantics: a string
- * naming a key of the documents (`features`: every key seen in the task's data) means that field; anything else is a Jinja template (nunjucks here,
- * autoescape off, undefined variables are errors like Jinja's StrictUndefined). Syntax errors are
- * reported at load time as issues of the task file.
+ * naming a key of the documents (`features`: every key seen in the task's data) means that field;
+ * anything else is a Jinja template (nunjucks here, autoescape off, undefined variables are errors
+ * like Jinja's StrictUndefined). Syntax errors are reported at load time as issues of the task file.
  */
 export function compileDocTemplates(spec: TaskSpec, source: string, features: ReadonlySet<string>): DocTemplates {
   const issues: Issue[] = [];

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { RecipeError } from "../errors.js";
 import { DEFAULT_BOOTSTRAP_ITERS, DEFAULT_BOOTSTRAP_SEED } from "./aggregate-metric.js";
 import { aggregateTaskMetrics } from "./aggregate-task-metrics.js";
@@ -69,7 +70,7 @@ export async function* evaluateIter(model: LoadedModel, tasks: readonly LoadedTa
           batch.push(prepared);
           requests += prepared.kind === "loglikelihood" ? prepared.requests.length : 1;
         } catch (error) {
-          chunkFailures.push({ index: item.index, reason: describeFailure(task, item, error) });
+          chunkFailures.push({ index: item.index, reason: describeFailure(item, error) });
         }
       }
       for (const outcome of await runBatch(model, batch)) {
@@ -77,7 +78,7 @@ export async function* evaluateIter(model: LoadedModel, tasks: readonly LoadedTa
           records.push({ index: outcome.prepared.item.index, hash: outcome.prepared.item.hash, scores: outcome.scores });
           tokens += outcome.tokens;
         } else {
-          chunkFailures.push({ index: outcome.prepared.item.index, reason: describeFailure(task, outcome.prepared.item, outcome.reason) });
+          chunkFailures.push({ index: outcome.prepared.item.index, reason: describeFailure(outcome.prepared.item, outcome.reason) });
         }
       }
       chunkFailures.sort((a, b) => a.index - b.index);
@@ -143,9 +144,9 @@ function checkOptions(options: EvalOptions, batchSize: number): void {
   if (issues.length > 0) throw new RecipeError("evaluation options", issues);
 }
 
-function describeFailure(task: LoadedTask, item: TaskDoc, error: unknown): string {
+function describeFailure(item: TaskDoc, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return `item ${item.index} (line ${item.line} of split data): ${message}`;
+  return `item ${item.index} (${path.basename(item.file)}:${item.line}): ${message}`;
 }
 
 /** A failure on the first document is usually a mistake in the task file, not the data: say so. */

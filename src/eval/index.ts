@@ -1,6 +1,6 @@
 export * from "./backend.js";
 export * from "./llama-backend.js";
-export { taskSpecSchema, taskOutputTypes, defaultMetrics, metricInfo, DEFAULT_FEWSHOT_SEED, DEFAULT_MAX_GEN_TOKS } from "./task-spec.js";
+export { taskSpecSchema, taskSpecJsonSchema, taskOutputTypes, defaultMetrics, metricInfo, DEFAULT_FEWSHOT_SEED, DEFAULT_MAX_GEN_TOKS } from "./task-spec.js";
 export type { TaskSpec, TaskOutputType, MetricName, MetricEntry, FilterStep, ResponseFilter } from "./task-spec.js";
 export { parseTaskSpec } from "./parse-task-spec.js";
 export { loadTask } from "./load-task.js";

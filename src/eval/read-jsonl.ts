@@ -9,7 +9,9 @@ export interface TaskDoc {
   readonly doc: Readonly<Record<string, unknown>>;
   /** sha256 of the canonical JSON of `doc` (see itemHash). */
   readonly hash: string;
-  /** 1-based line in the JSONL file, for messages. */
+  /** The JSONL file it was read from (absolute), for messages. */
+  readonly file: string;
+  /** 1-based line in that file. */
   readonly line: number;
 }
 
@@ -46,7 +48,7 @@ export async function readJsonl(file: string, taskFile: string, split: string): 
         { message: `${file}:${i + 1}: each line must be a JSON object, got ${Array.isArray(doc) ? "an array" : typeof doc}`, path: ["dataset_kwargs", "data_files", split] },
       ]);
     }
-    docs.push({ index: docs.length, doc: doc as Record<string, unknown>, hash: itemHash(doc), line: i + 1 });
+    docs.push({ index: docs.length, doc: doc as Record<string, unknown>, hash: itemHash(doc), file, line: i + 1 });
   }
   if (docs.length === 0) {
     throw new RecipeError(taskFile, [{ message: `split "${split}" is empty: ${file} has no JSON lines`, path: ["dataset_kwargs", "data_files", split] }]);

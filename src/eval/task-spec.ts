@@ -172,3 +172,8 @@ function checkRegex(pattern: string, ctx: z.RefinementCtx, path: (string | numbe
 
 /** A validated task spec, with lm-eval's defaults filled in. */
 export type TaskSpec = z.output<typeof taskSpecSchema>;
+
+/** JSON Schema of task files, for YAML editors' autocompletion (cross-field checks are not in it). */
+export function taskSpecJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(taskSpecSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+}

@@ -26,21 +26,17 @@ function rankAxis(shape: readonly number[], n: number): Axis {
 }
 
 /**
- * Keep probabilities for every entry of `delta` (rank formula above), as float64. Exported so tests
- * can compare them with mergekit's recorded probabilities. Ties in |d| rank by position.
+ * Visits every rank row: `order[pos]` is the row position of the pos-th smallest |d| (ties by
+ * position), element index `start + order[pos] * inner`.
  */
-export function dellaKeepProbabilities(
+function forEachRankedRow(
   delta: Float32Array,
   shape: readonly number[],
-  density: number,
-  epsilon: number,
-): Float64Array {
+  visit: (start: number, inner: number, order: Uint32Array, length: number) => void,
+): void {
   const n = delta.length;
-  const probs = new Float64Array(n);
   const { outer, length: m, inner } = rankAxis(shape, n);
-  if (m === 0) return probs;
-  const low = density - epsilon;
-  const step = m > 1 ? (2 * epsilon) / (m - 1) : 0;
+  if (m === 0) return;
   const bits = new Uint32Array(delta.buffer, delta.byteOffset, n);
   const ranker = new StableRanker(m);
   const keys = ranker.keys;
@@ -49,17 +45,32 @@ export function dellaKeepProbabilities(
       const start = o * m * inner + c;
       // |x| as its float32 bit pattern: order-preserving and < 2^31.
       for (let r = 0; r < m; r++) keys[r] = bits[start + r * inner] & 0x7fffffff;
-      const order = ranker.sort(m);
-      for (let pos = 0; pos < m; pos++) probs[start + order[pos] * inner] = low + step * pos;
+      visit(start, inner, ranker.sort(m), m);
     }
   }
+}
+
+/** Keep probability of the pos-th smallest entry of a row of length m. */
+function keepProbability(density: number, epsilon: number, pos: number, m: number): number {
+  return m > 1 ? density - epsilon + (2 * epsilon * pos) / (m - 1) : density;
+}
+
+/**
+ * Keep probabilities for every entry of `delta` (rank formula above), as float64. Exported so tests
+ * can compare them with mergekit's recorded probabilities.
+ */
+export function dellaKeepProbabilities(delta: Float32Array, shape: readonly number[], density: number, epsilon: number): Float64Array {
+  const probs = new Float64Array(delta.length);
+  forEachRankedRow(delta, shape, (start, inner, order, m) => {
+    for (let pos = 0; pos < m; pos++) probs[start + order[pos] * inner] = keepProbability(density, epsilon, pos, m);
+  });
   return probs;
 }
 
 /**
  * Applies MagPrune in place. `density >= 1` keeps all (epsilon not checked), `density <= 0` zeroes
  * all; otherwise `density +- epsilon` must lie strictly inside (0, 1). `mask` (1 = keep) replaces
- * the draw.
+ * the draw. Draws go row by row in rank order, so no n-sized probability array is allocated.
  */
 export function sparsifyDella(
   delta: Float32Array,
@@ -82,11 +93,13 @@ export function sparsifyDella(
       `epsilon ${epsilon} with density ${density} gives keep probabilities outside (0, 1); choose epsilon < min(density, 1 - density)`,
     );
   }
-  const n = delta.length;
   if (mask) {
-    for (let i = 0; i < n; i++) if (mask[i] === 0) delta[i] = 0;
+    for (let i = 0; i < delta.length; i++) if (mask[i] === 0) delta[i] = 0;
     return;
   }
-  const probs = dellaKeepProbabilities(delta, shape, density, epsilon);
-  for (let i = 0; i < n; i++) if (!(random() < probs[i])) delta[i] = 0;
+  forEachRankedRow(delta, shape, (start, inner, order, m) => {
+    for (let pos = 0; pos < m; pos++) {
+      if (!(random() < keepProbability(density, epsilon, pos, m))) delta[start + order[pos] * inner] = 0;
+    }
+  });
 }

@@ -123,8 +123,11 @@ function taskVectors(
 ): Float32Array[] {
   return input.tensors.map((x, m) => {
     const delta = new Float32Array(base.length);
-    for (let i = 0; i < delta.length; i++) delta[i] = x[i] - base[i];
-    const before = input.params.rescale ? l1(delta) : 0;
+    let before = 0;
+    for (let i = 0; i < delta.length; i++) {
+      delta[i] = x[i] - base[i];
+      before += Math.abs(delta[i]);
+    }
     sparsify(config, delta, input.perModel[m], input, input.masks?.[m]);
     if (input.params.rescale) {
       const after = l1(delta);

@@ -3,7 +3,7 @@ import type { Issue } from "../errors.js";
 /**
  * Collects issues found while walking thousands of tensors without printing the same problem a
  * thousand times: issues sharing a `key` are reported once, the first one's message followed by
- * how many more tensors had it.
+ * how many more times it came up.
  */
 export class IssueCollector {
   private readonly entries = new Map<string, { issue: Issue; more: number }>();

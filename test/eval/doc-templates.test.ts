@@ -34,3 +34,11 @@ describe("doc_to_* fields", () => {
     expect(() => templates.choices!({ q: "abc", a: 0 })).toThrow("expected a non-empty list");
   });
 });
+
+describe("template whitespace", () => {
+  it("keeps text around a single expression", () => {
+    const spec = parseTaskSpec(genYaml().replace('doc_to_text: "Q: {{ q }}\\nA:"', 'doc_to_text: "{{ q }}\\n"'), "t.yaml");
+    const templates = compileDocTemplates(spec, "t.yaml", new Set(["q", "a"]));
+    expect(templates.text({ q: "hi", a: "1" })).toBe("hi\n");
+  });
+});

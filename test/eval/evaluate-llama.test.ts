@@ -3,11 +3,14 @@
  * checked against the float64 reference (F32 KV cache: agreement to ~1e-5, FIELD-NOTES §4).
  */
 import { writeFile } from "node:fs/promises";
+import yargs from "yargs";
+import { makeEvalCommand } from "../../src/cli/eval-command.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BYTE_BOS_ID, byteTokenize } from "../../src/arch/byte-tokenizer.js";
 import { createLlamaReference, type LlamaReference } from "../../src/arch/llama-reference.js";
 import { referenceLoglikelihood } from "../../src/arch/llama-reference-tasks.js";
 import type { EvalBackend, GenerateRequest, LoadedModel } from "../../src/eval/backend.js";
+import type { EvalResult } from "../../src/eval/eval-result.js";
 import { rollingRequests } from "../../src/eval/build-requests.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import { createLlamaBackend } from "../../src/eval/llama-backend.js";
@@ -113,5 +116,18 @@ describe("evaluate on llama.cpp", () => {
     const second = await evaluate(model, [await loadTask(await writeTask("gen2", yaml, docs))]);
     expect(second.tasks[0].perItem.map((r) => r.scores["exact_match,none"])).toEqual([1, 0, 1, 0]);
     expect(second.tasks[0].metrics[0]).toMatchObject({ metric: "exact_match", value: 0.5 });
+  });
+
+  it("smelt eval --json runs the default llama backend end to end", async () => {
+    const file = await writeTask("cli", 'output_type: multiple_choice\ndoc_to_text: "Q: {{ q }}\\nA:"\ndoc_to_choice: choices\ndoc_to_target: gold\n', mcDocs);
+    const chunks: string[] = [];
+    const stdout = { write: (text: string) => chunks.push(text) };
+    const stderr = { write: () => true, isTTY: false };
+    const argv = ["eval", path("tiny.gguf"), "--tasks", file, "--json", "--kv-cache", "f32", "--context-size", String(CONTEXT)];
+    await yargs(argv).command(makeEvalCommand({ stdout, stderr })).strict().exitProcess(false).parseAsync();
+    const result = JSON.parse(chunks.join("")) as EvalResult;
+    const direct = await evaluate(model, [await loadTask(file)]);
+    expect(result.settings).toMatchObject({ kvCache: "F32", threads: 1, contextSize: CONTEXT });
+    expect(result.tasks[0].perItem.map((r) => r.scores)).toEqual(direct.tasks[0].perItem.map((r) => r.scores));
   });
 });

@@ -136,7 +136,7 @@ describe("evaluate: failures", () => {
     const { events, result } = await collect(evaluateIter(model, [task], { batchSize: 100 }));
     const failed = events.filter((e) => e.type === "item-failed");
     expect(failed.map((e) => e.index)).toEqual([1, 3, 4]);
-    expect(failed[0].reason).toMatch(/item 1 \(line 2 of split data\): doc_to_text template failed: .*null or undefined/);
+    expect(failed[0].reason).toMatch(/item 1 \(test\.jsonl:2\): doc_to_text template failed: .*null or undefined/);
     expect(failed[1].reason).toContain("context too long");
     expect(failed[2].reason).toContain("backend failed: native crash on BOOM");
     expect(result.tasks[0]).toMatchObject({ items: 2, failed: 3, total: 5 });

@@ -49,7 +49,7 @@ describe("few-shot contexts", () => {
     const task = await taskWith("num_fewshot: 2");
     const seen = new Set<unknown>();
     for (let i = 0; i < 200; i++) {
-      const item = { index: i, doc: { q: `x${i}`, a: "" }, hash: `${i.toString(16).padStart(8, "0")}${"0".repeat(56)}`, line: i + 1 };
+      const item = { index: i, doc: { q: `x${i}`, a: "" }, hash: `${i.toString(16).padStart(8, "0")}${"0".repeat(56)}`, file: "x.jsonl", line: i + 1 };
       for (const d of pickFewshot(task, item)) seen.add(d.doc.q);
     }
     expect(seen.size).toBe(20);

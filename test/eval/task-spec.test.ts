@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RecipeError } from "../../src/errors.js";
 import { parseTaskSpec } from "../../src/eval/parse-task-spec.js";
+import { taskSpecJsonSchema } from "../../src/eval/task-spec.js";
 import { genYaml } from "./temp-task.js";
 
 function issuesOf(text: string) {
@@ -77,5 +78,14 @@ describe("parseTaskSpec", () => {
 
   it("rejects a document that is not a mapping", () => {
     expect(issuesOf("- a\n- b\n")[0].message).toContain("YAML mapping");
+  });
+});
+
+describe("taskSpecJsonSchema", () => {
+  it("describes every key and refuses unknown ones, like the zod schema", () => {
+    const schema = taskSpecJsonSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean; required: string[] };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(expect.arrayContaining(["task", "dataset_path", "dataset_kwargs", "output_type", "doc_to_target"]));
+    expect(schema.properties.doc_to_text.description).toBe("Template or doc field giving the prompt");
   });
 });

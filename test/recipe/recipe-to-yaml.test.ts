@@ -71,7 +71,7 @@ describe("recipeToYaml", () => {
         expect(back).toStrictEqual(r);
         // -0 survives too (toStrictEqual uses Object.is on numbers).
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 

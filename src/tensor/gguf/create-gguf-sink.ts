@@ -40,6 +40,8 @@ export class GgufSink implements TensorSink, AsyncDisposable {
   private state: "open" | "committed" | "aborted" = "open";
   private readonly padding: Uint8Array;
   private readonly overwrite: boolean;
+  private readonly pending = new Set<Promise<void>>();
+  private failed = false;
 
   constructor(
     options: GgufSinkOptions,
@@ -55,14 +57,14 @@ export class GgufSink implements TensorSink, AsyncDisposable {
     this.padding = new Uint8Array(alignment);
   }
 
-  private async put(bytes: Uint8Array): Promise<void> {
-    this.position = await writeAll(this.handle, bytes, this.position);
-  }
-
   private checkOpen(): void {
     if (this.state !== "open") throw new OutputError(this.location, `the GGUF sink was already ${this.state}`);
   }
 
+  /**
+   * Checks and encodes the next declared tensor, reserves its place synchronously, then writes it.
+   * Reserving first makes overlapping `write` calls safe: each lands at its own planned offset.
+   */
   async write(tensor: TensorPayload): Promise<void> {
     this.checkOpen();
     const planned = this.planned[this.next];
@@ -73,18 +75,29 @@ export class GgufSink implements TensorSink, AsyncDisposable {
       throw new OutputError(this.location, `tensors must arrive in declared order: expected "${planned.name}", got "${tensor.name}"`);
     }
     const bytes = encodeTensorPayload(this.location, planned, tensor);
-    try {
-      await this.put(bytes);
-      const pad = (this.alignment - (bytes.length % this.alignment)) % this.alignment;
-      if (pad > 0) await this.put(this.padding.subarray(0, pad));
-    } catch (cause) {
-      throw new OutputError(this.location, `writing tensor "${planned.name}" failed: ${(cause as Error).message}`, { cause });
-    }
+    const pad = (this.alignment - (bytes.length % this.alignment)) % this.alignment;
+    const at = this.position;
+    this.position += bytes.length + pad;
     this.next++;
+    const done = (async () => {
+      await writeAll(this.handle, bytes, at);
+      if (pad > 0) await writeAll(this.handle, this.padding.subarray(0, pad), at + bytes.length);
+    })();
+    this.pending.add(done);
+    try {
+      await done;
+    } catch (cause) {
+      this.failed = true;
+      throw new OutputError(this.location, `writing tensor "${planned.name}" failed: ${(cause as Error).message}`, { cause });
+    } finally {
+      this.pending.delete(done);
+    }
   }
 
   async commit(): Promise<void> {
     this.checkOpen();
+    await Promise.allSettled(this.pending);
+    if (this.failed) throw new OutputError(this.location, "cannot commit: a tensor write failed; abort the sink");
     if (this.next < this.planned.length) {
       throw new OutputError(
         this.location,
@@ -109,6 +122,7 @@ export class GgufSink implements TensorSink, AsyncDisposable {
   async abort(): Promise<void> {
     if (this.state !== "open") return;
     this.state = "aborted";
+    await Promise.allSettled(this.pending);
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }

@@ -19,13 +19,26 @@ const PICKLE_ADVICE =
   "smelt never loads pickle weights (unpickling can run arbitrary code). Convert the checkpoint to safetensors first, " +
   "e.g. `AutoModel.from_pretrained(dir).save_pretrained(out, safe_serialization=True)` in transformers";
 
-async function openIndexed(indexFile: string): Promise<ShardedSafetensorsSource> {
-  const { size } = await stat(indexFile);
+async function readIndexText(indexFile: string): Promise<string> {
+  let size: number;
+  try {
+    size = (await stat(indexFile)).size;
+  } catch (cause) {
+    throw new TensorFormatError(indexFile, `cannot read index: ${(cause as Error).message}`, { cause });
+  }
   if (size > SAFETENSORS_MAX_INDEX_BYTES) {
     throw new TensorFormatError(indexFile, `index is ${size} bytes, more than the maximum allowed (${SAFETENSORS_MAX_INDEX_BYTES}); this is not an HF index`);
   }
+  try {
+    return await readFile(indexFile, "utf8");
+  } catch (cause) {
+    throw new TensorFormatError(indexFile, `cannot read index: ${(cause as Error).message}`, { cause });
+  }
+}
+
+async function openIndexed(indexFile: string): Promise<ShardedSafetensorsSource> {
   const dir = dirname(indexFile);
-  const index = parseSafetensorsIndex(await readFile(indexFile, "utf8"), dir, indexFile);
+  const index = parseSafetensorsIndex(await readIndexText(indexFile), dir, indexFile);
   const opened: SafetensorsSource[] = [];
   try {
     for (const shard of index.shards) {

@@ -46,6 +46,19 @@ describe("createGgufSink", () => {
     await expect(sink.write({ kind: "f32", name: "b", shape: [3], data: new Float32Array(3) })).rejects.toThrow(/already committed/);
   });
 
+  it("accepts overlapping write calls, each at its planned offset", async () => {
+    const path = fresh();
+    const sink = await createGgufSink({ path, metadata: [], tensors: [{ name: "x", shape: [5], dtype: "F32" }, { name: "y", shape: [2], dtype: "F16" }] });
+    await Promise.all([
+      sink.write({ kind: "f32", name: "x", shape: [5], data: Float32Array.of(1, 2, 3, 4, 5) }),
+      sink.write({ kind: "f32", name: "y", shape: [2], data: Float32Array.of(6, 7) }),
+    ]);
+    await sink.commit();
+    await using source = await openGguf(path);
+    expect(Array.from(await source.readF32("x"))).toEqual([1, 2, 3, 4, 5]);
+    expect(Array.from(await source.readF32("y"))).toEqual([6, 7]);
+  });
+
   it("abort and disposal remove the temporary file and leave nothing at the path", async () => {
     const path = fresh();
     const sink = await createGgufSink({ path, metadata: [], tensors: TENSORS });

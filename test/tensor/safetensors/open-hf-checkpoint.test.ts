@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TensorFormatError } from "../../../src/errors.js";
@@ -74,5 +74,26 @@ describe("SafetensorsSource lifecycle", () => {
     await using source = await openSafetensors(path);
     const values = await Promise.all([...tensors].reverse().map((t) => source.readF32(t.name)));
     expect(values.reverse().map((v) => Array.from(v))).toEqual(tensors.map((t) => Array.from(t.data)));
+  });
+});
+
+describe("random access", () => {
+  it("reads one tensor past an 8 GB tensor without touching it (sparse file, offsets above 2^32)", async () => {
+    const path = join(root, "sparse.safetensors");
+    const big = 8_000_000_000;
+    const header = new TextEncoder().encode(JSON.stringify({ big: { dtype: "U8", shape: [big], data_offsets: [0, big] }, small: { dtype: "F32", shape: [2], data_offsets: [big, big + 8] } }));
+    const prefix = new Uint8Array(8);
+    new DataView(prefix.buffer).setBigUint64(0, BigInt(header.byteLength), true);
+    const handle = await open(path, "w");
+    try {
+      await handle.write(prefix, 0, 8, 0);
+      await handle.write(header, 0, header.byteLength, 8);
+      await handle.write(new Uint8Array(new Float32Array([1.5, -2]).buffer), 0, 8, 8 + header.byteLength + big);
+    } finally {
+      await handle.close();
+    }
+    await using source = await openSafetensors(path);
+    expect(source.info("big")?.byteLength).toBe(big);
+    expect(Array.from(await source.readF32("small"))).toEqual([1.5, -2]);
   });
 });

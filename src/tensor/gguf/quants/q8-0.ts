@@ -13,13 +13,12 @@ export function dequantizeQ8_0(src: Uint8Array, dst?: Float32Array): Float32Arra
   const blocks = blockCount("Q8_0", src, BYTES, BLOCK, dst);
   const out = dst ?? new Float32Array(blocks * BLOCK);
   const d = halfScales(src, blocks, BYTES, 0);
+  const signed = new Int8Array(src.buffer, src.byteOffset, src.length);
   for (let b = 0; b < blocks; b++) {
     const scale = d[b];
     const qs = b * BYTES + 2;
     const y = b * BLOCK;
-    for (let j = 0; j < BLOCK; j++) {
-      out[y + j] = ((src[qs + j] << 24) >> 24) * scale;
-    }
+    for (let j = 0; j < BLOCK; j++) out[y + j] = signed[qs + j] * scale;
   }
   return out;
 }
