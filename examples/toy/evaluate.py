@@ -38,7 +38,9 @@ def greedy(model, prompts, batch=256):
                     break
                 logits = model(nxt[:, None], caches, L + step)[:, -1]
             for j, i in enumerate(chunk):
-                out[i] = bytes(gen[j]).decode("utf-8", errors="replace")
+                # a control token mid-answer (only <s> can remain) reads as its text, like llama.cpp
+                text = b"".join(bytes([t]) if t < 256 else b"<s>" for t in gen[j])
+                out[i] = text.decode("utf-8", errors="replace")
     return out
 
 

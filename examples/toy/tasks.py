@@ -71,7 +71,7 @@ def generic_text(r: random.Random, n: int) -> str:
     return "".join(out)[:n]
 
 
-def make_splits(seed: int, n_val=200, n_test=300, n_dev=100):
+def make_splits(seed: int, n_val=200, n_test=300, n_dev=200):
     """Unique held-out items per task: validation, test, and a small dev split the trainer uses
     for its stopping rule. Returns {task: {split: [(prompt, answer)]}} and the held-out prompts."""
     r = random.Random(seed)

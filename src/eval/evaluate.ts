@@ -50,65 +50,7 @@ export async function* evaluateIter(model: LoadedModel, tasks: readonly LoadedTa
   const started = now();
   const results: TaskResult[] = [];
   for (const task of tasks) {
-    const docs = task.splits[split]!.slice(0, options.limit);
-    yield { type: "task-start", task: task.name, split, total: docs.length };
-    const taskStarted = now();
-    const failures: ItemFailure[] = [];
-    const records: ItemRecord[] = [];
-    let tokens = 0;
-    let done = 0;
-    let next = 0;
-    while (next < docs.length) {
-      const batch: PreparedItem[] = [];
-      const chunkFailures: ItemFailure[] = [];
-      let requests = 0;
-      const chunkStart = next;
-      while (next < docs.length && requests < batchSize) {
-        const item = docs[next++];
-        try {
-          const prepared = prepareItem(task, model, item);
-          batch.push(prepared);
-          requests += prepared.kind === "loglikelihood" ? prepared.requests.length : 1;
-        } catch (error) {
-          chunkFailures.push({ index: item.index, reason: describeFailure(item, error) });
-        }
-      }
-      for (const outcome of await runBatch(model, batch)) {
-        if (outcome.ok) {
-          records.push({ index: outcome.prepared.item.index, hash: outcome.prepared.item.hash, scores: outcome.scores });
-          tokens += outcome.tokens;
-        } else {
-          chunkFailures.push({ index: outcome.prepared.item.index, reason: describeFailure(outcome.prepared.item, outcome.reason) });
-        }
-      }
-      chunkFailures.sort((a, b) => a.index - b.index);
-      for (const failure of chunkFailures) yield { type: "item-failed", task: task.name, ...failure };
-      failures.push(...chunkFailures);
-      done += next - chunkStart;
-      yield { type: "progress", task: task.name, done, total: docs.length };
-    }
-    records.sort((a, b) => a.index - b.index);
-    const seconds = (now() - taskStarted) / 1000;
-    const result: TaskResult = {
-      task: task.name,
-      file: task.file,
-      version: task.version,
-      outputType: task.spec.output_type,
-      split,
-      numFewshot: task.spec.num_fewshot,
-      metrics: aggregateTaskMetrics(task.spec, records.map((r) => r.scores), bootstrap),
-      items: records.length,
-      failed: failures.length,
-      total: docs.length,
-      failures,
-      tokens,
-      seconds,
-      tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
-      warnings: warningsFor(task, docs, failures),
-      perItem: records,
-    };
-    results.push(result);
-    yield { type: "task-done", task: task.name, result };
+    results.push(yield* evaluateTask(model, task, task.splits[split]!.slice(0, options.limit), { split, batchSize, now, bootstrap }));
   }
   return {
     model: model.path,
@@ -135,6 +77,73 @@ export async function evaluate(model: LoadedModel, tasks: readonly LoadedTask[],
     const step = await iterator.next();
     if (step.done) return step.value;
   }
+}
+
+interface TaskRun {
+  readonly split: EvalSplit;
+  readonly batchSize: number;
+  readonly now: () => number;
+  readonly bootstrap: { iters: number; seed: number };
+}
+
+/** One task: prepare items batch by batch, run them, report failures and progress, aggregate. */
+async function* evaluateTask(model: LoadedModel, task: LoadedTask, docs: readonly TaskDoc[], run: TaskRun): AsyncGenerator<EvalEvent, TaskResult> {
+  yield { type: "task-start", task: task.name, split: run.split, total: docs.length };
+  const taskStarted = run.now();
+  const failures: ItemFailure[] = [];
+  const records: ItemRecord[] = [];
+  let tokens = 0;
+  let next = 0;
+  while (next < docs.length) {
+    const batch: PreparedItem[] = [];
+    const chunkFailures: ItemFailure[] = [];
+    let requests = 0;
+    while (next < docs.length && requests < run.batchSize) {
+      const item = docs[next++];
+      try {
+        const prepared = prepareItem(task, model, item);
+        batch.push(prepared);
+        requests += prepared.kind === "loglikelihood" ? prepared.requests.length : 1;
+      } catch (error) {
+        chunkFailures.push({ index: item.index, reason: describeFailure(item, error) });
+      }
+    }
+    for (const outcome of await runBatch(model, batch)) {
+      const item = outcome.prepared.item;
+      if (outcome.ok) {
+        records.push({ index: item.index, hash: item.hash, scores: outcome.scores });
+        tokens += outcome.tokens;
+      } else {
+        chunkFailures.push({ index: item.index, reason: describeFailure(item, outcome.reason) });
+      }
+    }
+    chunkFailures.sort((a, b) => a.index - b.index);
+    for (const failure of chunkFailures) yield { type: "item-failed", task: task.name, ...failure };
+    failures.push(...chunkFailures);
+    yield { type: "progress", task: task.name, done: next, total: docs.length };
+  }
+  records.sort((a, b) => a.index - b.index);
+  const seconds = (run.now() - taskStarted) / 1000;
+  const result: TaskResult = {
+    task: task.name,
+    file: task.file,
+    version: task.version,
+    outputType: task.spec.output_type,
+    split: run.split,
+    numFewshot: task.spec.num_fewshot,
+    metrics: aggregateTaskMetrics(task.spec, records.map((r) => r.scores), run.bootstrap),
+    items: records.length,
+    failed: failures.length,
+    total: docs.length,
+    failures,
+    tokens,
+    seconds,
+    tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+    warnings: warningsFor(task, docs, failures),
+    perItem: records,
+  };
+  yield { type: "task-done", task: task.name, result };
+  return result;
 }
 
 function checkOptions(options: EvalOptions, batchSize: number): void {

@@ -10,8 +10,8 @@ import { z } from "zod";
 export function flag(defaultValue: boolean, description: string) {
   return z
     .union([z.boolean(), z.literal(1), z.literal(0)])
-    .transform((v) => v === true || v === 1)
     .default(defaultValue)
+    .transform((v) => v === true || v === 1)
     .describe(`${description} Defaults to ${defaultValue}.`);
 }
 

@@ -9,5 +9,6 @@ export * from "./resolve-parameter.js";
 export * from "./merge-plan.js";
 export * from "./plan-merge.js";
 export { checkRecipeMethod, lookupMethod, usesBaseAsBase } from "./check-recipe-method.js";
+export * from "./check-recipe.js";
 export { normalizeSlices, type NormalizedSlice, type SliceSource } from "./normalize-slices.js";
 export { isPreLayerTensor } from "./is-pre-layer-tensor.js";

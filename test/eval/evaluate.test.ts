@@ -182,4 +182,14 @@ describe("evaluateIter: events and batching", () => {
     const done = events.at(-1)!;
     expect(done.type === "task-done" && done.result.tokens).toBeGreaterThan(0);
   });
+
+  it("times tasks with the injected clock", async () => {
+    const task = await loadTask(path.join(fixtures, "mc.yaml"));
+    let t = 0;
+    const result = await evaluate(fakeModel({ score: (_c, continuation) => MC_LOGPROBS[continuation] }), [task], { now: () => (t += 500) });
+    const done = result.tasks[0];
+    expect(done.seconds).toBe(0.5);
+    expect(done.tokensPerSecond).toBe(done.tokens / 0.5);
+    expect(result.seconds).toBe(1.5);
+  });
 });

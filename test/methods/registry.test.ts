@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { MergeInputError, UnknownMethodError, createRandom, getMergeMethod, mergeMethods } from "../../src/methods/index.js";
 import { SmeltError } from "../../src/errors.js";
 
@@ -17,6 +18,16 @@ describe("merge method registry", () => {
       expect(method.paper.url).toMatch(/^https:\/\//);
       expect(Object.isFrozen(method)).toBe(true);
     }
+  });
+
+  it("exports every parameter schema as JSON Schema for editor completion", () => {
+    for (const method of Object.values(mergeMethods)) {
+      const global = z.toJSONSchema(method.params, { io: "input" }) as { properties?: Record<string, { description?: string }> };
+      for (const [key, prop] of Object.entries(global.properties ?? {})) expect(prop.description, `${method.name}.${key}`).toBeTruthy();
+      expect(() => z.toJSONSchema(method.perModel, { io: "input" })).not.toThrow();
+    }
+    const ties = z.toJSONSchema(mergeMethods.ties.params, { io: "input" }) as { properties: Record<string, { default?: unknown }> };
+    expect(ties.properties.normalize.default).toBe(true);
   });
 
   it("throws a typed error listing the known names for an unknown method", () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RecipeError, ShapeMismatchError, type Issue } from "../../src/errors.js";
 import type { MergePlan, MergeStep } from "../../src/recipe/merge-plan.js";
 import { parseRecipe } from "../../src/recipe/parse-recipe.js";
+import { checkRecipe } from "../../src/recipe/check-recipe.js";
 import { planMerge, type PlanModel } from "../../src/recipe/plan-merge.js";
 import { recipeSchema } from "../../src/recipe/recipe-schema.js";
 import { fakeMethods } from "./fake-methods.js";
@@ -303,5 +304,18 @@ describe("planMerge coerces like mergekit, whose parameters are all floats", () 
     expect(p.steps[0].params).toEqual({ lambda: 1, normalize: false, int8_mask: true });
     expect(p.steps[0].perModel).toEqual([{ weight: 1, density: 1 }]);
     at(planIssues("merge_method: ties\nbase_model: org/base\nmodels: [{model: org/a, parameters: {weight: 1}}]\nparameters: {normalize: 0.5}\n"), "parameters.normalize", /expected boolean/);
+  });
+});
+
+describe("checkRecipe (no models needed)", () => {
+  it("finds method-level problems and passes the fixtures", () => {
+    const issues = checkRecipe(parseRecipe("merge_method: ties\nmodels: [{model: org/a, parameters: {wieght: 1}}]\n", "x.yaml"), fakeMethods);
+    expect(issues.map((i) => i.path.join("."))).toEqual(["models.0.parameters.wieght", "base_model"]);
+    expect(issues[0].message).toMatch(/did you mean "weight"/);
+    expect(checkRecipe(parseRecipe("merge_method: nope\nmodels: [{model: org/a}]\n", "x.yaml"), fakeMethods)[0].path).toEqual(["merge_method"]);
+    for (const file of ["linear", "slerp", "ties", "dare-ties", "passthrough", "model-stock"]) {
+      const r = parseRecipe(readFileSync(new URL(`../fixtures/recipe/${file}.yaml`, import.meta.url), "utf8"), file);
+      expect(checkRecipe(r, fakeMethods), file).toEqual([]);
+    }
   });
 });

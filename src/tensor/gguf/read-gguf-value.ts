@@ -17,8 +17,17 @@ const MIN_ITEM_BYTES: { readonly [T in GgufValueTypeName]: number } = {
   array: 4 + 8, // item type + length
 };
 
+/** Strings up to this long that are pure ASCII skip TextDecoder, whose per-call cost dominates short strings. */
+const ASCII_FAST_PATH_MAX = 64;
+
 /** Decodes UTF-8 strictly: GGUF strings must be valid UTF-8 and a lossy decode would hide corruption. */
 export function decodeGgufString(bytes: Uint8Array, file: string, what: string): string {
+  if (bytes.length <= ASCII_FAST_PATH_MAX) {
+    let s = "";
+    let i = 0;
+    for (; i < bytes.length && bytes[i] < 0x80; i++) s += String.fromCharCode(bytes[i]);
+    if (i === bytes.length) return s;
+  }
   try {
     return utf8.decode(bytes);
   } catch {

@@ -84,8 +84,11 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
       if (this.#next < this.#order.length) {
         throw new OutputError(this.location, `commit() after ${this.#next} of ${this.#order.length} tensors; next expected "${this.#order[this.#next].tensor.name}"`);
       }
-      // Only possible with zero declared tensors: the single shard still has to exist.
-      for (let i = 0; i < this.shards.length; i++) if (this.shards[i].tensors.length === 0) await this.#shardHandle(i).then(() => this.#finishShard());
+      if (this.#order.length === 0) {
+        // No tensors declared: no write() created the (single, empty) shard, but it must exist.
+        await this.#shardHandle(0);
+        await this.#finishShard();
+      }
       const index = this.shards.length > 1 ? await this.#writeIndexTemp() : undefined;
       if (this.#overwrite) await this.#removeStale();
       for (let i = 0; i < this.shards.length; i++) await rename(this.#temps[i], join(this.location, this.shards[i].file));

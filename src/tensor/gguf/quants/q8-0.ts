@@ -8,6 +8,8 @@ import { blockCount, halfScales } from "./block-scales.js";
 
 const BLOCK = 32;
 const BYTES = 34;
+/** Largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
 
 export function dequantizeQ8_0(src: Uint8Array, dst?: Float32Array): Float32Array {
   const blocks = blockCount("Q8_0", src, BYTES, BLOCK, dst);
@@ -39,12 +41,12 @@ export function quantizeQ8_0(src: Float32Array): Uint8Array {
     const x = b * BLOCK;
     let amax = 0;
     for (let j = 0; j < BLOCK; j++) {
-      const v = src[x + j];
-      if (!Number.isFinite(v)) {
-        throw new RangeError(`quantizeQ8_0: value ${x + j} is ${v}; Q8_0 can only hold finite values`);
-      }
-      const a = Math.abs(v);
+      const a = Math.abs(src[x + j]);
       if (a > amax) amax = a;
+      // One comparison catches both NaN (every comparison is false) and ±Infinity.
+      if (!(a <= F32_MAX)) {
+        throw new RangeError(`quantizeQ8_0: value ${x + j} is ${src[x + j]}; Q8_0 can only hold finite values`);
+      }
     }
     // Math.fround mirrors ggml's float32 arithmetic step by step, so rounding decisions match.
     const d = Math.fround(amax / 127);

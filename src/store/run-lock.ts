@@ -1,0 +1,82 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { RunStoreError } from "./run-store-error.js";
+
+/** Who holds a run: written to runs/<id>/lock while a process appends to its journal. */
+export interface RunLockInfo {
+  readonly pid: number;
+  readonly host: string;
+  readonly at: string;
+  /** Whether the holder is still running: undefined when it is on another host (cannot tell). */
+  readonly alive: boolean | undefined;
+}
+
+export const LOCK_FILE = "lock";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The lock's holder, or undefined when the run is not locked (or the lock file is unreadable). */
+export async function readRunLock(dir: string): Promise<RunLockInfo | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, LOCK_FILE), "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const { pid, host, at } = JSON.parse(text) as { pid: number; host: string; at: string };
+    if (!Number.isInteger(pid) || typeof host !== "string") return undefined;
+    return { pid, host, at: String(at), alive: host === hostname() ? isAlive(pid) : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Holds a run's lock; release with `release()` or `await using`. */
+export interface RunLock extends AsyncDisposable {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the run's lock so two processes never append to one journal (their lines would interleave
+ * and their `seq`s collide). A lock left by a process that died (same host, pid gone) is taken
+ * over: that is the crash resume exists for.
+ */
+export async function acquireRunLock(dir: string, now: Date = new Date()): Promise<RunLock> {
+  const path = join(dir, LOCK_FILE);
+  const body = JSON.stringify({ pid: process.pid, host: hostname(), at: now.toISOString() });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(path, body, { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+      const holder = await readRunLock(dir);
+      if (holder !== undefined && holder.alive !== false) {
+        throw new RunStoreError(
+          dir,
+          `the run is in use by process ${holder.pid} on ${holder.host} (since ${holder.at}); ` +
+            `wait for it to finish, or delete ${path} if that process is gone`,
+        );
+      }
+      await rm(path, { force: true });
+    }
+  }
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    const holder = await readRunLock(dir);
+    if (holder?.pid === process.pid && holder.host === hostname()) await rm(path, { force: true });
+  };
+  return { release, [Symbol.asyncDispose]: release };
+}
