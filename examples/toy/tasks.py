@@ -3,8 +3,8 @@
 Each skill needs a different circuit (FIELD-NOTES §7: skills that use one circuit in opposite ways
 fight in every merge):
   count  -- "count c in abcacdc:" -> "3"      attend to every match of a query letter and tally
-  max    -- "max 38 71 15 62 40:" -> "71"      compare two-digit numbers, select the largest
-  lookup -- "a=38 k=70 m=15 ?k:" -> "70"       associative recall (find the key, copy its value)
+  max    -- "max 3 8 1 6 4:" -> "8"            compare digits, select the largest
+  lookup -- "a=3 k=7 m=1 f=9 q=0 ?k:" -> "7"   associative recall (find the key, copy its value)
 A prompt is exactly the text the model sees after BOS; the answer follows it directly and a "\n"
 ends it. Each task's prompts are unique within a split and the splits and training data are
 disjoint (training examples whose prompt is held out are re-drawn).
@@ -18,8 +18,8 @@ LETTERS = "abcde"
 
 def gen_count(r: random.Random):
     ch = r.choice(LETTERS)
-    n = r.randint(10, 14)
-    k = r.randint(0, 6)  # uniform count: a constant guess scores ~1/7
+    n = r.randint(6, 10)
+    k = r.randint(0, 5)  # uniform count: a constant guess scores 1/6
     others = [c for c in LETTERS if c != ch]
     s = [r.choice(others) for _ in range(n)]
     for i in r.sample(range(n), k):
@@ -28,13 +28,15 @@ def gen_count(r: random.Random):
 
 
 def gen_max(r: random.Random):
-    xs = r.sample(range(10, 100), 5)  # distinct: one right answer, a random pick scores 1/5
-    return "max " + " ".join(map(str, xs)) + ":", str(max(xs))
+    m = r.randint(4, 9)  # uniform maximum: a constant guess scores 1/6, a random listed digit 1/5
+    xs = r.sample(range(m), 4) + [m]
+    r.shuffle(xs)
+    return "max " + " ".join(map(str, xs)) + ":", str(m)
 
 
 def gen_lookup(r: random.Random):
-    keys = r.sample(string.ascii_lowercase, 6)
-    vals = [f"{r.randint(0, 99):02d}" for _ in keys]
+    keys = r.sample(string.ascii_lowercase, 5)
+    vals = [str(r.randint(0, 9)) for _ in keys]
     q = r.randrange(len(keys))
     pairs = " ".join(f"{k}={v}" for k, v in zip(keys, vals))
     return f"{pairs} ?{keys[q]}:", vals[q]

@@ -2,7 +2,10 @@ import type { CommandModule } from "yargs";
 import { inspectCommand } from "./inspect-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { evalCommand } from "./eval-command.js";
+import { leaderboardCommand } from "./leaderboard-command.js";
+import { exportCommand } from "./export-command.js";
+import { searchCommand } from "./search-command.js";
 
 /** Every CLI command, one file each (house style §11). Add new commands here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [inspectCommand, mergeCommand, evalCommand];
+export const commands: CommandModule<any, any>[] = [inspectCommand, mergeCommand, evalCommand, searchCommand, leaderboardCommand, exportCommand];

@@ -74,6 +74,10 @@ export function encodeTensor(dtype: DType, data: Float32Array): Uint8Array {
 }
 
 function checkFinite(task: StepTask, model: string, data: Float32Array, warnings: string[]): void {
+  // Fast path: x * 0 is 0 for finite x and NaN for NaN/Inf, so one branch-free pass decides.
+  let probe = 0;
+  for (let i = 0; i < data.length; i++) probe += data[i] * 0;
+  if (probe === 0) return;
   let bad = 0;
   let first = -1;
   for (let i = 0; i < data.length; i++) {

@@ -22,19 +22,23 @@ const WEIGHT_SUM_FLOOR = 1e-8;
 /**
  * @param vectors task vectors (`implicit` false) or model tensors (`implicit` true)
  * @param implicit whether `vectors[m][i] - base[i]` is the task vector
+ * @param scales per-model factor applied to the task vector (the L1 rescale), folded in here so the
+ *   vectors need no extra write pass; it scales contributions, never the divisor's weights
  */
 export function combineTaskVectors(
   vectors: readonly Float32Array[],
   implicit: boolean,
   weights: readonly number[],
+  scales: readonly number[],
   base: Float32Array,
   options: CombineOptions,
 ): Float32Array {
   const w = Float64Array.from(weights);
-  return options.consensus ? consensus(vectors, implicit, w, base, options) : sum(vectors, implicit, w, base, options);
+  const ws = Float64Array.from(weights, (v, m) => v * scales[m]);
+  return options.consensus ? consensus(vectors, implicit, w, ws, base, options) : sum(vectors, implicit, w, ws, base, options);
 }
 
-function sum(vectors: readonly Float32Array[], implicit: boolean, w: Float64Array, base: Float32Array, options: CombineOptions): Float32Array {
+function sum(vectors: readonly Float32Array[], implicit: boolean, w: Float64Array, ws: Float64Array, base: Float32Array, options: CombineOptions): Float32Array {
   const n = base.length;
   const count = vectors.length;
   let scale = options.lambda;
@@ -49,13 +53,13 @@ function sum(vectors: readonly Float32Array[], implicit: boolean, w: Float64Arra
     for (let i = 0; i < n; i++) {
       const b = base[i];
       let s = 0;
-      for (let m = 0; m < count; m++) s += w[m] * Math.fround(vectors[m][i] - b);
+      for (let m = 0; m < count; m++) s += ws[m] * Math.fround(vectors[m][i] - b);
       out[i] = b + s * scale;
     }
   } else {
     for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let m = 0; m < count; m++) s += w[m] * vectors[m][i];
+      for (let m = 0; m < count; m++) s += ws[m] * vectors[m][i];
       out[i] = base[i] + s * scale;
     }
   }
@@ -67,7 +71,7 @@ function sum(vectors: readonly Float32Array[], implicit: boolean, w: Float64Arra
  * +); only weighted deltas with that sign count (zeros never do), and with normalize the divisor is
  * the sum of those models' *signed* weights, 1 where no model agrees.
  */
-function consensus(vectors: readonly Float32Array[], implicit: boolean, w: Float64Array, base: Float32Array, options: CombineOptions): Float32Array {
+function consensus(vectors: readonly Float32Array[], implicit: boolean, w: Float64Array, ws: Float64Array, base: Float32Array, options: CombineOptions): Float32Array {
   const n = base.length;
   const count = vectors.length;
   const { normalize, lambda } = options;
@@ -78,7 +82,7 @@ function consensus(vectors: readonly Float32Array[], implicit: boolean, w: Float
     let total = 0;
     for (let m = 0; m < count; m++) {
       const d = implicit ? Math.fround(vectors[m][i] - b) : vectors[m][i];
-      z[m] = w[m] * d;
+      z[m] = ws[m] * d;
       total += z[m];
     }
     let mixed = 0;

@@ -22,17 +22,18 @@ export const linear = defineMergeMethod({
   merge({ tensors, perModel, params, tensorName }) {
     if (tensors.length === 0) throw new MergeInputError("linear", tensorName, "needs at least one model");
     const n = tensors[0].length;
-    const acc = new Float64Array(n);
+    const count = tensors.length;
+    const w = Float64Array.from(perModel, (p) => p.weight);
     let total = 0;
-    for (let m = 0; m < tensors.length; m++) {
-      const x = tensors[m];
-      const w = perModel[m].weight;
-      total += w;
-      for (let i = 0; i < n; i++) acc[i] += w * x[i];
-    }
+    for (let m = 0; m < count; m++) total += w[m];
+    // No zero guard: mergekit divides by the raw sum (Inf/NaN when it is 0).
+    const divisor = params.normalize ? total : 1;
     const out = new Float32Array(n);
-    if (params.normalize) for (let i = 0; i < n; i++) out[i] = acc[i] / total;
-    else for (let i = 0; i < n; i++) out[i] = acc[i];
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let m = 0; m < count; m++) s += w[m] * tensors[m][i];
+      out[i] = s / divisor;
+    }
     return out;
   },
 });

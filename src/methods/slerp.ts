@@ -31,7 +31,7 @@ export const slerp = defineMergeMethod({
   },
 });
 
-/** SLERP of two flat vectors with mergekit's constants; exported for nuslerp-free reuse in tests. */
+/** SLERP of two flat vectors with mergekit's constants (whole tensor = one vector). */
 export function slerpVectors(v0: Float32Array, v1: Float32Array, t: number): Float32Array {
   const n = v0.length;
   let s00 = 0;

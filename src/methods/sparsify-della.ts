@@ -94,12 +94,12 @@ export function sparsifyDella(
     );
   }
   if (mask) {
-    for (let i = 0; i < delta.length; i++) if (mask[i] === 0) delta[i] = 0;
+    for (let i = 0; i < delta.length; i++) delta[i] *= +(mask[i] !== 0);
     return;
   }
   forEachRankedRow(delta, shape, (start, inner, order, m) => {
     for (let pos = 0; pos < m; pos++) {
-      if (!(random() < keepProbability(density, epsilon, pos, m))) delta[start + order[pos] * inner] = 0;
+      delta[start + order[pos] * inner] *= +(random() < keepProbability(density, epsilon, pos, m));
     }
   });
 }

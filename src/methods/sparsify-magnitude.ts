@@ -20,10 +20,12 @@ export function sparsifyMagnitude(delta: Float32Array, density: number, where: {
   }
   if (k >= n) return;
   const bits = floatBits(delta);
-  const { key, ties } = topKThreshold(bits, ABS_MASK, k);
+  // Local copy: module loaders may turn an imported binding into a getter call per access.
+  const absMask = ABS_MASK;
+  const { key, ties } = topKThreshold(bits, absMask, k);
   let tiesLeft = ties;
   for (let i = 0; i < n; i++) {
-    const v = bits[i] & ABS_MASK;
+    const v = bits[i] & absMask;
     if (!(v > key || (v === key && tiesLeft-- > 0))) delta[i] = 0;
   }
 }

@@ -23,13 +23,15 @@ export function sparsifyOutliers(delta: Float32Array, density: number, gamma: nu
   }
   // Descending ranks [nTop, nTop + keep) survive: inside the top (nTop + keep), outside the top nTop.
   const bits = floatBits(delta);
+  // Local copy: module loaders may turn an imported binding into a getter call per access.
+  const absMask = ABS_MASK;
   // Both cuts break ties by index, so the outlier set is inside the upper set.
-  const upper = topKThreshold(bits, ABS_MASK, nTop + keep);
-  const outliers = topKThreshold(bits, ABS_MASK, nTop);
+  const upper = topKThreshold(bits, absMask, nTop + keep);
+  const outliers = topKThreshold(bits, absMask, nTop);
   let upperTies = upper.ties;
   let outlierTies = outliers.ties;
   for (let i = 0; i < n; i++) {
-    const v = bits[i] & ABS_MASK;
+    const v = bits[i] & absMask;
     const inUpper = v > upper.key || (v === upper.key && upperTies-- > 0);
     const isOutlier = v > outliers.key || (v === outliers.key && outlierTies-- > 0);
     if (!inUpper || isOutlier) delta[i] = 0;

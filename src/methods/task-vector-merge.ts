@@ -115,13 +115,17 @@ function sparsifiesNothing(config: TaskVectorConfig, perModel: readonly TaskVect
   return config.sparsifier === "none" || perModel.every((p) => p.density >= 1);
 }
 
-/** Each model's sparsified, optionally L1-rescaled task vector, in float32 like mergekit. */
+/**
+ * Each model's sparsified task vector (float32, like mergekit) and the factor that restores its
+ * original L1 norm when `rescale` is on (1 otherwise, or when either norm is below 1e-7).
+ */
 function taskVectors(
   config: TaskVectorConfig,
   input: MergeInput<TaskVectorParams, TaskVectorModelParams>,
   base: Float32Array,
-): Float32Array[] {
-  return input.tensors.map((x, m) => {
+): { deltas: Float32Array[]; scales: number[] } {
+  const scales: number[] = [];
+  const deltas = input.tensors.map((x, m) => {
     const delta = new Float32Array(base.length);
     let before = 0;
     for (let i = 0; i < delta.length; i++) {
@@ -129,15 +133,15 @@ function taskVectors(
       before += Math.abs(delta[i]);
     }
     sparsify(config, delta, input.perModel[m], input, input.masks?.[m]);
+    let scale = 1;
     if (input.params.rescale) {
       const after = l1(delta);
-      if (before >= RESCALE_FLOOR && after >= RESCALE_FLOOR) {
-        const factor = before / after;
-        for (let i = 0; i < delta.length; i++) delta[i] *= factor;
-      }
+      if (before >= RESCALE_FLOOR && after >= RESCALE_FLOOR) scale = before / after;
     }
+    scales.push(scale);
     return delta;
   });
+  return { deltas, scales };
 }
 
 /** Builds one family member's table entry from its configuration row. */
@@ -156,8 +160,11 @@ export function defineTaskVectorMethod(config: TaskVectorConfig): MergeMethod<Ta
       if (input.tensors.length === 0) return Float32Array.from(base);
       const weights = input.perModel.map((p) => p.weight);
       const options = { consensus: config.consensus, normalize: input.params.normalize, lambda: input.params.lambda };
-      if (sparsifiesNothing(config, input.perModel)) return combineTaskVectors(input.tensors, true, weights, base, options);
-      return combineTaskVectors(taskVectors(config, input, base), false, weights, base, options);
+      if (sparsifiesNothing(config, input.perModel)) {
+        return combineTaskVectors(input.tensors, true, weights, weights.map(() => 1), base, options);
+      }
+      const { deltas, scales } = taskVectors(config, input, base);
+      return combineTaskVectors(deltas, false, weights, scales, base, options);
     },
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkTell } from "./check-tell.js";
 import { createCmaEs } from "./cma-es.js";
 import type { Optimiser, OptimiserSnapshot } from "./optimiser.js";
 import { rankableLoss } from "./optimiser.js";
@@ -44,11 +45,12 @@ export interface MethodPortfolioOptions {
  *
  * So the budget per rung stays roughly constant while it concentrates on the methods whose best
  * candidates are better. Rank-based, like CMA-ES itself, so the loss scale does not matter (a
- * UCB rule would need one). A method with no searched dimension is evaluated once and then only
- * competes with that result. Deterministic: the state is the children's state plus the rung.
+ * UCB rule would need one). A method with no searched dimension is evaluated once and then
+ * keeps that result (it can still be the best) without taking a survivor's slot. Deterministic:
+ * the state is the children's state plus the rung.
  */
 export interface MethodPortfolio {
-  /** This portfolio generation's candidates; empty only when no surviving method has anything left to try. */
+  /** This portfolio generation's candidates; empty only when every method had nothing to search (the search is over). */
   ask(): PortfolioCandidate[];
   /** Results for exactly what `ask()` returned, in order (see `Optimiser.tell`). */
   tell(candidates: readonly PortfolioCandidate[], losses: readonly number[]): void;
@@ -70,7 +72,7 @@ export const portfolioSnapshotSchema = z.strictObject({
   evaluations: z.number().int().min(0),
   rung: z.number().int().min(0),
   generationInRung: z.number().int().min(0),
-  survivors: z.array(z.string()).min(1),
+  survivors: z.array(z.string()),
   exhausted: z.array(z.string()),
   children: z.record(z.string(), z.looseObject({ kind: z.string() })),
 });
@@ -126,28 +128,34 @@ function portfolioFromState(state: State, zeroDim: ReadonlySet<string>): MethodP
     },
     tell(candidates, losses) {
       const methods = active();
-      let at = 0;
-      for (const method of methods) {
-        const expected = child(method).ask();
-        const given = candidates.slice(at, at + expected.length);
-        if (given.length !== expected.length || given.some((c) => c.method !== method)) {
-          throw new OptimiserError(
-            `method portfolio generation ${state.generation}: tell() needs the candidates ask() returned, in order (${methods.map((m) => `${child(m).ask().length} for ${m}`).join(", ")}); got ${candidates.length}`,
-          );
-        }
-        child(method).tell(
-          given.map((c) => c.x),
-          losses.slice(at, at + expected.length),
+      const expected = methods.map((method) => ({ method, xs: child(method).ask() }));
+      const total = expected.reduce((n, e) => n + e.xs.length, 0);
+      const layout = expected.map((e) => `${e.xs.length} for ${e.method}`).join(", ");
+      if (candidates.length !== total || losses.length !== total) {
+        throw new OptimiserError(
+          `method portfolio generation ${state.generation}: tell() needs the ${total} candidates ask() returned, in order (${layout}), and one loss each; got ${candidates.length} candidates and ${losses.length} losses`,
         );
-        at += expected.length;
       }
-      if (at !== candidates.length || losses.length !== candidates.length) {
-        throw new OptimiserError(`method portfolio generation ${state.generation}: got ${candidates.length} candidates and ${losses.length} losses; expected ${at} of each`);
-      }
+      // Check every slice before telling any child, so a bad call leaves the state untouched.
+      let at = 0;
+      const slices = expected.map((e) => {
+        const given = candidates.slice(at, at + e.xs.length);
+        const slice = { method: e.method, xs: given.map((c) => c.x), losses: losses.slice(at, at + e.xs.length) };
+        if (given.some((c) => c.method !== e.method)) {
+          throw new OptimiserError(`method portfolio generation ${state.generation}: candidates must come in ask() order (${layout})`);
+        }
+        checkTell(`method portfolio (${e.method})`, state.generation, e.xs, slice.xs, slice.losses);
+        at += e.xs.length;
+        return slice;
+      });
+      for (const s of slices) child(s.method).tell(s.xs, s.losses);
       for (const m of methods) if (zeroDim.has(m)) state.exhausted.push(m);
-      state.evaluations += at;
+      state.evaluations += total;
       state.generation += 1;
       state.generationInRung += 1;
+      // Methods already exhausted (nothing to search) keep their result in best() but no slot.
+      const open = state.survivors.filter((m) => !state.exhausted.includes(m));
+      if (open.length < state.survivors.length) state.survivors = open;
       if (state.generationInRung >= 2 ** state.rung && state.survivors.length > 1) {
         const ranked = [...state.survivors].sort((a, b) => bestLoss(a) - bestLoss(b) || state.methods.indexOf(a) - state.methods.indexOf(b));
         state.survivors = ranked.slice(0, Math.ceil(ranked.length / 2)).sort((a, b) => state.methods.indexOf(a) - state.methods.indexOf(b));

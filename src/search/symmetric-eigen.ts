@@ -18,7 +18,7 @@ const MAX_SWEEPS = 50;
 export function symmetricEigen(matrix: readonly (readonly number[])[]): SymmetricEigen {
   const n = matrix.length;
   const a = matrix.map((row) => [...row]);
-  const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let off = 0;
     let diag = 0;

@@ -22,6 +22,11 @@ export const candidateIdSchema = z
 /** A candidate's id within its run (branded so it is not mixed up with model references). */
 export type CandidateId = z.infer<typeof candidateIdSchema>;
 
+/** Checks a string is a valid candidate id and brands it (for looking candidates up in a ReplayState). */
+export function candidateId(id: string): CandidateId {
+  return candidateIdSchema.parse(id);
+}
+
 /** The split a score was measured on: `validation` drives the search, `test` is held out. */
 export const scoreSplitSchema = z.enum(["validation", "test"]);
 export type ScoreSplit = z.infer<typeof scoreSplitSchema>;

@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { RunStoreError } from "./run-store-error.js";
@@ -48,28 +49,36 @@ export interface RunLock extends AsyncDisposable {
 
 /**
  * Takes the run's lock so two processes never append to one journal (their lines would interleave
- * and their `seq`s collide). A lock left by a process that died (same host, pid gone) is taken
- * over: that is the crash resume exists for.
+ * and their `seq`s collide). The lock file is written whole to a temporary name and hard-linked
+ * into place, which fails atomically if it exists, so a reader never sees a half-written lock. A
+ * lock left by a process that died (same host, pid gone) is taken over: that is the crash resume
+ * exists for. (Two processes taking over the same stale lock at the same instant can both win;
+ * resuming one run twice at once is not worth a heavier protocol.)
  */
 export async function acquireRunLock(dir: string, now: Date = new Date()): Promise<RunLock> {
   const path = join(dir, LOCK_FILE);
-  const body = JSON.stringify({ pid: process.pid, host: hostname(), at: now.toISOString() });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(path, body, { flag: "wx" });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
-      const holder = await readRunLock(dir);
-      if (holder !== undefined && holder.alive !== false) {
-        throw new RunStoreError(
-          dir,
-          `the run is in use by process ${holder.pid} on ${holder.host} (since ${holder.at}); ` +
-            `wait for it to finish, or delete ${path} if that process is gone`,
-        );
+  const temp = join(dir, `.${LOCK_FILE}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  await writeFile(temp, JSON.stringify({ pid: process.pid, host: hostname(), at: now.toISOString() }), { flag: "wx" });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await link(temp, path);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+        const holder = await readRunLock(dir);
+        if (holder !== undefined && holder.alive !== false) {
+          throw new RunStoreError(
+            dir,
+            `the run is in use by process ${holder.pid} on ${holder.host} (since ${holder.at}); ` +
+              `wait for it to finish, or delete ${path} if that process is gone`,
+          );
+        }
+        await rm(path, { force: true });
       }
-      await rm(path, { force: true });
     }
+  } finally {
+    await rm(temp, { force: true });
   }
   let released = false;
   const release = async () => {

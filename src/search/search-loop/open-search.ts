@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { SmeltError } from "../../errors.js";
+import { openModel } from "../../merge/index.js";
+import { layerIndexOf } from "../../arch/layer-index.js";
+import { createRun, openRun, resumeRun, type Run } from "../../store/index.js";
+import { parseSearchSpace } from "../load-search-space.js";
+import { withNumLayers, type SearchSpace } from "../search-space.js";
+
+/** The smelt version recorded in journals. */
+export const SMELT_VERSION = "0.1.0";
+
+export interface OpenedSearch {
+  readonly run: Run;
+  readonly space: SearchSpace;
+  readonly resumed: boolean;
+}
+
+/**
+ * Creates a run for a search-space file, or reopens one to resume it. A run keeps a copy of its
+ * space (space.yaml) and records where the original lived, so a resume resolves relative model
+ * and task paths exactly as the first session did.
+ */
+export async function openSearch(args: { spacePath?: string; resume?: string; runsDir: string; runId?: string; clock?: () => Date }): Promise<OpenedSearch> {
+  if (args.resume !== undefined) {
+    const record = await openRun(args.resume);
+    const origin = record.started.settings?.spacePath;
+    const anchor = typeof origin === "string" ? origin : record.files.space;
+    const space = await prepareSpace(await parseSearchSpace(record.spaceText, anchor));
+    const run = await resumeRun(args.resume, { smeltVersion: SMELT_VERSION, clock: args.clock });
+    return { run, space, resumed: true };
+  }
+  if (args.spacePath === undefined) throw new SmeltError("usage", "give a search space file, or --resume runs/<id>");
+  const spacePath = resolve(args.spacePath);
+  let text: string;
+  try {
+    text = await readFile(spacePath, "utf8");
+  } catch (error) {
+    throw new SmeltError("input", `cannot read the search space ${args.spacePath}: ${(error as Error).message}`);
+  }
+  const space = await prepareSpace(await parseSearchSpace(text, spacePath));
+  const run = await createRun(args.runsDir, text, {
+    seed: space.seed,
+    smeltVersion: SMELT_VERSION,
+    id: args.runId,
+    clock: args.clock,
+    settings: { spacePath, budget: space.budget, objectives: space.objectives.map((o) => ({ task: o.taskName, metric: o.metric, weight: o.weight, direction: o.direction })) },
+  });
+  return { run, space, resumed: false };
+}
+
+/**
+ * Checks what the loop needs of the models (GGUF files, so llama.cpp can score them) and fills in
+ * `num_layers` from the base model when layer groups are searched.
+ */
+async function prepareSpace(space: SearchSpace): Promise<SearchSpace> {
+  const refs = [...space.models.map((m) => m.model), ...(space.base_model ? [space.base_model] : [])];
+  for (const ref of refs) {
+    if (!ref.toLowerCase().endsWith(".gguf") || !existsSync(ref)) {
+      throw new SmeltError(
+        "search-models",
+        `${ref}: a search scores candidates with llama.cpp, so its models must be local GGUF files in this version (HF checkpoints need converting to GGUF first)`,
+      );
+    }
+  }
+  const probe = await openModel(space.base_model ?? refs[0], process.cwd());
+  try {
+    const layers = new Set(probe.source.list().map((t) => layerIndexOf(t.name)).filter((l) => l !== undefined));
+    return layers.size > 0 ? withNumLayers(space, layers.size) : space;
+  } finally {
+    await probe.source.close();
+  }
+}

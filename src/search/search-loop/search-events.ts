@@ -1,0 +1,44 @@
+import type { TaskScore } from "../../store/journal-entry.js";
+
+/**
+ * What a running search reports (house style §6, §10). The CLI's line and JSONL reporters and the
+ * TUI are views over this one stream. Plain, JSON-serialisable data.
+ */
+export type SearchEvent =
+  | {
+      readonly type: "run";
+      readonly runId: string;
+      readonly dir: string;
+      readonly resumed: boolean;
+      readonly budget: { readonly evaluations?: number; readonly minutes?: number };
+      /** Candidates already finished (scored or failed) before this session. */
+      readonly done: number;
+    }
+  | { readonly type: "reference"; readonly model: string; readonly role: "base" | "source"; readonly split: "validation" | "test"; readonly fitness: number; readonly tasks: Readonly<Record<string, TaskScore>>; readonly cached: boolean }
+  | { readonly type: "proposed"; readonly id: string; readonly generation: number; readonly method: string }
+  | {
+      readonly type: "phase";
+      readonly id: string;
+      readonly phase: "merging" | "loading" | "scoring";
+      readonly task?: string;
+      readonly taskIndex?: number;
+      readonly taskCount?: number;
+      readonly done?: number;
+      readonly total?: number;
+    }
+  | {
+      readonly type: "scored";
+      readonly id: string;
+      readonly generation: number;
+      readonly method: string;
+      readonly fitness: number;
+      readonly tasks: Readonly<Record<string, TaskScore>>;
+      readonly seconds: { readonly merge: number; readonly write: number; readonly load: number; readonly score: number };
+      /** Whether it is the best fitness so far. */
+      readonly best: boolean;
+      /** Candidates finished so far in the run (this one included). */
+      readonly done: number;
+    }
+  | { readonly type: "failed"; readonly id: string; readonly phase: string; readonly reason: string; readonly done: number }
+  | { readonly type: "heldout"; readonly id: string; readonly fitness: number; readonly tasks: Readonly<Record<string, TaskScore>> }
+  | { readonly type: "finished"; readonly reason: "budget" | "time" | "stopped" | "converged"; readonly runId: string; readonly dir: string; readonly best: string | undefined };

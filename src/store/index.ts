@@ -1,0 +1,22 @@
+/** The run store: run folders, the append-only journal, and what is derived from it. */
+export { RunStoreError } from "./run-store-error.js";
+export * from "./journal-entry.js";
+export { parseJournal, readJournal, type JournalContents, type TornLine } from "./read-journal.js";
+export { JournalWriter, type JournalFile, type JournalWriterOptions } from "./journal-writer.js";
+export { writeFileAtomic, type WriteFileAtomicOptions } from "./write-file-atomic.js";
+export { newRunId, checkRunId } from "./run-id.js";
+export { runFiles, hashSpace, type RunFiles } from "./run-files.js";
+export { readRunLock, type RunLockInfo } from "./run-lock.js";
+export { readOptimiserSnapshot, type OptimiserSnapshot } from "./optimiser-snapshot.js";
+export { Run } from "./run.js";
+export { createRun, type CreateRunOptions } from "./create-run.js";
+export { resumeRun, type ResumeRunOptions } from "./resume-run.js";
+export { openRun, type RunRecord } from "./open-run.js";
+export { runStatus, type RunStatus } from "./run-status.js";
+export { listRuns, type RunSummary } from "./list-runs.js";
+export { replayState, referenceKey, type ReplayState } from "./replay-state.js";
+export { paretoFront } from "./pareto-front.js";
+export { leaderboard, type Leaderboard, type LeaderboardOptions, type LeaderboardRow, type ReferenceRow } from "./leaderboard.js";
+export { renderLeaderboard, formatScore, LEADERBOARD_WIDTH, type RenderLeaderboardOptions } from "./render-leaderboard.js";
+export { exportRecipe, type ExportChoice, type ExportedRecipe, type ExportRecipeOptions } from "./export-recipe.js";
+export { taskScoresFromEval, type TaskScoresOptions } from "./task-scores-from-eval.js";
