@@ -224,7 +224,7 @@ def main():
     write_evals(splits)
     log_path = os.path.join(HERE, "train-log.json")
     log = {"seed": args.seed, "threads": args.threads}
-    if args.experts_only:
+    if args.experts_only and os.path.exists(log_path):
         with open(log_path) as f:
             log = {**json.load(f), **log}
     t_start = time.time()

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cmaEsParameters, defaultPopsize, type CmaEsParameters } from "./cma-es-parameters.js";
 import { checkTell } from "./check-tell.js";
-import { lossFromJson, lossToJson, rankableLoss, type Optimiser, type OptimiserBest, type OptimiserSnapshot } from "./optimiser.js";
+import { lossFromJson, lossToJson, rankableLoss, type Optimiser, type OptimiserBest, type OptimiserState } from "./optimiser.js";
 import { OptimiserError } from "./optimiser-error.js";
 import { createPrng } from "./prng.js";
 import { symmetricEigen } from "./symmetric-eigen.js";
@@ -204,7 +204,7 @@ function cmaEsFromState(state: State): Optimiser {
     get evaluations() {
       return state.evaluations;
     },
-    snapshot(): OptimiserSnapshot {
+    snapshot(): OptimiserState {
       return structuredClone(state);
     },
     best(): OptimiserBest {
@@ -215,7 +215,7 @@ function cmaEsFromState(state: State): Optimiser {
 }
 
 /** The current step size and mean, for tests and progress displays (not part of the contract). */
-export function cmaEsInternals(snapshot: OptimiserSnapshot): { sigma: number; mean: readonly number[] } {
+export function cmaEsInternals(snapshot: OptimiserState): { sigma: number; mean: readonly number[] } {
   const s = cmaEsSnapshotSchema.parse(snapshot);
   return { sigma: s.sigma, mean: s.mean };
 }

@@ -8,7 +8,7 @@ export { methodParamInfo, isInertParam, type MethodParam, type MethodParamInfo }
 export { searchDimensions, layerGroupCount, applicableParams, type SearchDimension } from "./search-dimensions.js";
 export { decodeCandidate, decodeValue } from "./decode-candidate.js";
 export { encodeDefaults } from "./encode-defaults.js";
-export { lossToJson, lossFromJson, rankableLoss, type Optimiser, type OptimiserBest, type OptimiserSnapshot } from "./optimiser.js";
+export { lossToJson, lossFromJson, rankableLoss, type Optimiser, type OptimiserBest, type OptimiserState } from "./optimiser.js";
 export { OptimiserError } from "./optimiser-error.js";
 export { createPrng, type Prng } from "./prng.js";
 export { reflectIntoUnit, reflectVectorIntoUnit } from "./unit-bounds.js";
@@ -26,7 +26,8 @@ export {
   type PortfolioMethod,
 } from "./method-portfolio.js";
 export { createSearchOptimiser } from "./create-search-optimiser.js";
-export { paretoFront, dominates, type ParetoPoint } from "./pareto-front.js";
+// Exported as paretoFrontIds: the store exports `paretoFront` (a boolean mask over number[][]) already.
+export { paretoFront as paretoFrontIds, type ParetoPoint } from "./pareto-front.js";
 export { scalarise } from "./scalarise.js";
 export { searchIter, search, type SearchSummary } from "./run-search.js";
 export type { SearchEvent } from "./search-loop/search-events.js";

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile as fsReadFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { LineCounter, isNode, parseDocument, type Document } from "yaml";
@@ -28,6 +29,10 @@ const MAX_ALIAS_COUNT = 100;
 
 /** Local model paths in the file are relative to the file's folder (`~` is left to the resolver). */
 function resolveRef(ref: ModelRef, dir: string): ModelRef {
+  // A bare name like `base.gguf` parses as a Hub repository; as mergekit does, the disk wins.
+  if (ref.kind === "hub" && ref.revision === undefined && existsSync(resolve(dir, ref.repo))) {
+    return resolveRef(ref.adapter === undefined ? { kind: "path", path: ref.repo } : { kind: "path", path: ref.repo, adapter: ref.adapter }, dir);
+  }
   const own: ModelRef = ref.kind === "path" && !isAbsolute(ref.path) && !ref.path.startsWith("~") ? { ...ref, path: resolve(dir, ref.path) } : ref;
   return ref.adapter === undefined ? own : { ...own, adapter: resolveRef(ref.adapter, dir) };
 }

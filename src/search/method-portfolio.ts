@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { checkTell } from "./check-tell.js";
 import { createCmaEs } from "./cma-es.js";
-import type { Optimiser, OptimiserSnapshot } from "./optimiser.js";
+import type { Optimiser, OptimiserState } from "./optimiser.js";
 import { rankableLoss } from "./optimiser.js";
 import { OptimiserError } from "./optimiser-error.js";
 import { createRandomSearch } from "./random-search.js";
@@ -58,7 +58,7 @@ export interface MethodPortfolio {
   readonly evaluations: number;
   /** Methods that get candidates in the current rung. */
   readonly survivors: readonly string[];
-  snapshot(): OptimiserSnapshot;
+  snapshot(): OptimiserState;
   best(): { method: string; x: readonly number[]; loss: number };
   /** Each method's own best so far (Infinity before its first result). */
   bestByMethod(): Record<string, { x: readonly number[]; loss: number }>;
@@ -172,7 +172,7 @@ function portfolioFromState(state: State, zeroDim: ReadonlySet<string>): MethodP
     get survivors() {
       return [...state.survivors];
     },
-    snapshot(): OptimiserSnapshot {
+    snapshot(): OptimiserState {
       const { children, ...rest } = state;
       return structuredClone({ ...rest, children: Object.fromEntries([...children].map(([k, c]) => [k, c.snapshot()])) });
     },

@@ -25,7 +25,7 @@ export interface Optimiser {
   /** Number of candidates told so far. */
   readonly evaluations: number;
   /** The whole state as plain JSON: `restoreOptimiser(JSON.parse(JSON.stringify(s)))` continues it. */
-  snapshot(): OptimiserSnapshot;
+  snapshot(): OptimiserState;
   /** Best candidate told so far (loss Infinity and an empty x before any tell). */
   best(): OptimiserBest;
 }
@@ -35,8 +35,11 @@ export interface OptimiserBest {
   readonly loss: number;
 }
 
-/** Snapshots are tagged by kind; the payload is each optimiser's own (validated on restore). */
-export interface OptimiserSnapshot {
+/**
+ * What `snapshot()` returns: an optimiser's whole state, tagged by kind, each kind's payload its
+ * own (validated on restore). The store wraps it as the `state` of its `OptimiserSnapshot` file.
+ */
+export interface OptimiserState {
   readonly kind: "cma-es" | "random" | "portfolio";
   readonly version: 1;
   readonly [key: string]: unknown;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { checkTell } from "./check-tell.js";
 import { defaultPopsize } from "./cma-es-parameters.js";
-import { lossFromJson, lossToJson, rankableLoss, type Optimiser, type OptimiserSnapshot } from "./optimiser.js";
+import { lossFromJson, lossToJson, rankableLoss, type Optimiser, type OptimiserState } from "./optimiser.js";
 import { OptimiserError } from "./optimiser-error.js";
 import { createPrng } from "./prng.js";
 
@@ -89,7 +89,7 @@ function randomSearchFromState(state: State): Optimiser {
     get evaluations() {
       return state.evaluations;
     },
-    snapshot(): OptimiserSnapshot {
+    snapshot(): OptimiserState {
       return structuredClone(state);
     },
     best() {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SmeltError } from "../errors.js";
@@ -42,7 +42,12 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
   const now = options.now ?? (() => performance.now());
   const opened = await openSearch({ ...target, runsDir: options.runsDir ?? "runs", runId: options.runId, clock: options.clock });
   const { run, space } = opened;
-  const tmpDir = await mkdtemp(join(options.tmpDir ?? defaultTmpRoot(), `smelt-${run.id}-`));
+  const tmpRoot = options.tmpDir ?? defaultTmpRoot();
+  // A killed session leaves its candidate folder behind; we hold the run's lock, so it is stale.
+  for (const stale of await readdir(tmpRoot).catch(() => [] as string[])) {
+    if (stale.startsWith(`smelt-${run.id}-`)) await rm(join(tmpRoot, stale), { recursive: true, force: true });
+  }
+  const tmpDir = await mkdtemp(join(tmpRoot, `smelt-${run.id}-`));
   const pool = options.pool ?? createMergePool(options.mergeThreads ?? 1);
   let backend: EvalBackend | undefined = options.backend;
   const queue: SearchEvent[] = [];

@@ -1,5 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { JournalEntry, RunStartedEntry } from "./journal-entry.js";
 import { readJournal, type TornLine } from "./read-journal.js";
 import { hashSpace, runFiles, type RunFiles } from "./run-files.js";
@@ -23,6 +24,17 @@ export interface RunRecord {
   readonly lock: RunLockInfo | undefined;
 }
 
+/** Subfolders that look like runs (a runs/ folder passed by mistake), sorted: newest last. */
+async function runsInside(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const found = entries.filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "space.yaml")));
+    return found.map((e) => join(dir, e.name)).sort();
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Reads a run folder: its space, its journal (validated; a torn last line is tolerated and
  * reported in `torn`), and its status. Refuses a folder that is not a run, an empty journal, and a
@@ -36,7 +48,9 @@ export async function openRun(dir: string): Promise<RunRecord> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") {
-      throw new RunStoreError(dir, "not a run folder (no space.yaml): pass runs/<id>/ as created by smelt search", { cause: error });
+      const inside = await runsInside(files.dir);
+      const hint = inside.length > 0 ? `this folder holds runs: pass one of ${inside.slice(-5).join(", ")}` : "pass runs/<id>/ as created by smelt search";
+      throw new RunStoreError(dir, `not a run folder (no space.yaml): ${hint}`, { cause: error });
     }
     throw error;
   }

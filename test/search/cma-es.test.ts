@@ -167,6 +167,18 @@ describe("CMA-ES ask/tell contract", () => {
     expect(restored.best()).toEqual(es.best());
   });
 
+  it("stays finite on a flat fitness (every candidate ties, as with too few eval items)", () => {
+    const es = createCmaEs(options);
+    for (let g = 0; g < 300; g++) {
+      const xs = es.ask();
+      expect(xs.flat().every((v) => v >= 0 && v <= 1)).toBe(true);
+      es.tell(xs, xs.map(() => -0.5));
+    }
+    const { sigma, mean } = cmaEsInternals(es.snapshot());
+    expect(Number.isFinite(sigma) && sigma > 0).toBe(true);
+    expect(mean.every(Number.isFinite)).toBe(true);
+  });
+
   it("refuses results for candidates it did not ask for", () => {
     const es = createCmaEs(options);
     const xs = es.ask();

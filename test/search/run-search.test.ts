@@ -1,0 +1,79 @@
+/**
+ * The search loop end to end through the real parts: tiny llama GGUFs written by smelt, merged by
+ * the merge engine, scored by llama.cpp on the toy tasks, journaled by the store.
+ */
+import { writeFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { search, type SearchEvent } from "../../src/search/index.js";
+import { openRun, replayState } from "../../src/store/index.js";
+import { useTempDir } from "../helpers/temp-dir.js";
+import { writeTinyLlamaGguf } from "../helpers/tiny-llama.js";
+import { fileURLToPath } from "node:url";
+
+const path = useTempDir("run-search");
+const EVALS = fileURLToPath(new URL("../../evals/", import.meta.url));
+
+async function makeSpace(budget: number, name = "space.yaml"): Promise<string> {
+  for (let i = 0; i < 3; i++) await writeTinyLlamaGguf(path(`m${i}.gguf`), { seed: 70 + i, dtype: "F16" });
+  const text = `models:
+  - model: m1.gguf
+  - model: m2.gguf
+base_model: m0.gguf
+methods: [task_arithmetic, ties]
+parameters:
+  per_model:
+    weight: [0, 1.5]
+    density: [0.2, 1.0]
+objectives:
+  - task: ${EVALS}toy-count.yaml
+  - task: ${EVALS}toy-max.yaml
+heldout:
+  finalists: 2
+budget:
+  evaluations: ${budget}
+seed: 3
+`;
+  await writeFile(path(name), text);
+  return path(name);
+}
+
+describe("search loop", () => {
+  it("scores references, runs exactly the budget, journals every step and re-scores finalists on the test split", async () => {
+    const space = await makeSpace(7);
+    const events: SearchEvent[] = [];
+    const summary = await search({ spacePath: space }, { runsDir: path("runs"), runId: "full", limit: 4, onEvent: (e) => events.push(e) });
+    expect(summary.reason).toBe("budget");
+    expect(summary.evaluations).toBe(7);
+    const run = await openRun(summary.dir);
+    const state = replayState(run.entries);
+    expect(state.scored.size + state.failed.size).toBe(7);
+    expect(state.references.size).toBe(6); // base + 2 sources, validation and test
+    expect(state.heldout.size).toBeGreaterThanOrEqual(2);
+    expect([...state.proposed.keys()]).toEqual(["c0001", "c0002", "c0003", "c0004", "c0005", "c0006", "c0007"]);
+    expect(events.filter((e) => e.type === "scored")).toHaveLength(7);
+    expect(events.at(-1)).toMatchObject({ type: "finished", reason: "budget" });
+    // Each candidate was merged before it was scored, with timings recorded.
+    for (const id of state.scored.keys()) expect(state.merged.get(id)?.seconds.merge).toBeGreaterThanOrEqual(0);
+  });
+
+  it("stops on the abort signal and a resume finishes the same search as an uninterrupted run", async () => {
+    const space = await makeSpace(9, "space2.yaml");
+    const reference = await search({ spacePath: space }, { runsDir: path("runs"), runId: "uninterrupted", limit: 3 });
+    const controller = new AbortController();
+    let scored = 0;
+    const first = await search({ spacePath: space }, {
+      runsDir: path("runs"), runId: "stopped", limit: 3, signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "scored" && ++scored === 3) controller.abort();
+      },
+    });
+    expect(first.reason).toBe("stopped");
+    expect(first.evaluations).toBeLessThan(9);
+    const resumed = await search({ resume: first.dir }, { limit: 3 });
+    expect(resumed.reason).toBe("budget");
+    const a = replayState((await openRun(reference.dir)).entries);
+    const b = replayState((await openRun(resumed.dir)).entries);
+    expect([...b.proposed.values()].map((p) => [p.id, p.method, p.x])).toEqual([...a.proposed.values()].map((p) => [p.id, p.method, p.x]));
+    expect([...b.scored.values()].map((s) => [s.id, s.fitness])).toEqual([...a.scored.values()].map((s) => [s.id, s.fitness]));
+  });
+});
