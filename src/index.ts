@@ -8,5 +8,4 @@ export * from "./eval/index.js";
 export * from "./arch/index.js";
 export * from "./store/index.js";
 export * from "./search/index.js";
-// Both store/ and search/ define these; the public names are the store's (resolved when search adopts them).
-export { paretoFront, type OptimiserSnapshot } from "./store/index.js";
+export * from "./convert/index.js";

@@ -38,7 +38,7 @@ function resolveRef(ref: ModelRef, dir: string): ModelRef {
 }
 
 function defaultName(ref: ModelRef): string {
-  const own = ref.kind === "path" ? basename(ref.path) : (ref.repo.split("/").pop() ?? ref.repo);
+  const own = ref.kind === "path" ? basename(ref.path).replace(/\.(gguf|safetensors)$/i, "") : (ref.repo.split("/").pop() ?? ref.repo);
   return own.replace(/[^A-Za-z0-9_.-]/g, "_") || "model";
 }
 

@@ -26,7 +26,7 @@ export const searchSpaceSchema = z.strictObject({
           .string()
           .regex(/^[A-Za-z0-9_.-]+$/, "names use letters, digits, '_', '.' and '-'")
           .optional()
-          .describe("Short label used in dimension names and reports; defaults to the folder or repository name"),
+          .describe("Short label used in dimension names and reports; defaults to the folder, file (without extension) or repository name"),
       }),
     )
     .min(1, "models needs at least one model to merge")

@@ -1,9 +1,13 @@
+import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RecipeError } from "../../src/errors.js";
 import { loadSearchSpace } from "../../src/search/load-search-space.js";
 import { searchSpaceSchema } from "../../src/search/search-space-schema.js";
-import { BASE_SPACE, at, issuesOf, space } from "./space-fixture.js";
+import { useTempDir } from "../helpers/temp-dir.js";
+import { BASE_SPACE, at, issuesOf, space, taskYaml } from "./space-fixture.js";
+
+const tmp = useTempDir("search-space");
 
 describe("loadSearchSpace", () => {
   it("loads search-spaces/toy.yaml from disk with paths relative to the file", async () => {
@@ -25,6 +29,19 @@ describe("loadSearchSpace", () => {
     expect(s.seed).toBe(1);
     expect(s.out_type).toBe("f16");
     expect(Object.isFrozen(s.models[0])).toBe(true);
+  });
+
+  it("takes a bare file name that exists next to the space as a local model, not a Hub repository", async () => {
+    await mkdir(tmp("spaces"));
+    await writeFile(tmp("spaces/expert.gguf"), "");
+    await writeFile(tmp("spaces/task.yaml"), taskYaml("toy_count"));
+    await writeFile(tmp("spaces/s.yaml"), "models: [{model: expert.gguf}, {model: org/other}]\nbase_model: ./base\nmethods: linear\nparameters: {per_model: {weight: [0, 1]}}\nobjectives: [{task: task.yaml}]\nbudget: {evaluations: 3}\n");
+    const s = await loadSearchSpace(tmp("spaces/s.yaml"));
+    expect(s.models).toEqual([
+      { model: tmp("spaces/expert.gguf"), name: "expert" },
+      { model: "org/other", name: "other" },
+    ]);
+    expect(s.base_model).toBe(tmp("spaces/base"));
   });
 
   it("fills defaults: seed 0, f16 candidates, cma-es, 3 finalists, metric and direction from the task", async () => {
