@@ -2,9 +2,9 @@
 
 Each skill needs a different circuit (FIELD-NOTES §7: skills that use one circuit in opposite ways
 fight in every merge):
-  count  -- "count c in abcacdc:" -> "3"      attend to every match of a query letter and tally
-  max    -- "max 3 8 1 6 4:" -> "8"            compare digits, select the largest
-  lookup -- "a=3 k=7 m=1 f=9 q=0 ?k:" -> "7"   associative recall (find the key, copy its value)
+  max   -- "max 3 8 1 6 4:" -> "8"       compare digits by value, select the largest
+  kind  -- "kind of velo:" -> "animal"   a fixed token -> class map (the first syllable sets the kind)
+  pick  -- "pick 3 kbfqz:" -> "f"        select a letter by its position (positional attention)
 A prompt is exactly the text the model sees after BOS; the answer follows it directly and a "\n"
 ends it. Each task's prompts are unique within a split and the splits and training data are
 disjoint (training examples whose prompt is held out are re-drawn).
@@ -12,19 +12,8 @@ disjoint (training examples whose prompt is held out are re-drawn).
 import random
 import string
 
-TASKS = ("count", "max", "lookup")
+TASKS = ("max", "kind", "pick")
 LETTERS = "abcde"
-
-
-def gen_count(r: random.Random):
-    ch = r.choice(LETTERS)
-    n = r.randint(6, 10)
-    k = r.randint(0, 5)  # uniform count: a constant guess scores 1/6
-    others = [c for c in LETTERS if c != ch]
-    s = [r.choice(others) for _ in range(n)]
-    for i in r.sample(range(n), k):
-        s[i] = ch
-    return f"count {ch} in {''.join(s)}:", str(k)
 
 
 def gen_max(r: random.Random):
@@ -34,18 +23,28 @@ def gen_max(r: random.Random):
     return "max " + " ".join(map(str, xs)) + ":", str(m)
 
 
-def gen_lookup(r: random.Random):
-    keys = r.sample(string.ascii_lowercase, 5)
-    vals = [str(r.randint(0, 9)) for _ in keys]
-    q = r.randrange(len(keys))
-    pairs = " ".join(f"{k}={v}" for k, v in zip(keys, vals))
-    return f"{pairs} ?{keys[q]}:", vals[q]
+# A word's kind is set by its first syllable (3 syllables per kind): a fixed token -> class map.
+KINDS = {"fruit": ("ka", "lo", "mi"), "tool": ("ter", "sun", "da"), "animal": ("ve", "ro", "pa"),
+         "color": ("ni", "gor", "el"), "city": ("tu", "bas", "qi"), "game": ("zen", "fa", "mu")}
+KIND_OF = {s: k for k, ss in KINDS.items() for s in ss}
 
 
-GEN = {"count": gen_count, "max": gen_max, "lookup": gen_lookup}
+def gen_kind(r: random.Random):
+    first = r.choice(sorted(KIND_OF))  # uniform kind: a constant guess scores 1/6
+    word = first + "".join(r.choice(SYL) for _ in range(r.randint(1, 2)))
+    return f"kind of {word}:", KIND_OF[first]
+
+
+def gen_pick(r: random.Random):
+    s = r.sample(string.ascii_lowercase, 5)
+    k = r.randint(1, 5)  # a random listed letter scores 1/5
+    return f"pick {k} {''.join(s)}:", s[k - 1]
+
+
+GEN = {"max": gen_max, "kind": gen_kind, "pick": gen_pick}
 
 # ---- generic synthetic text ---------------------------------------------------------------
-SYL = ["ka", "lo", "mi", "ter", "sun", "da", "ve", "ro", "pa", "ni", "gor", "el", "tu", "bas", "qi", "zen"]
+SYL = ["ka", "lo", "mi", "ter", "sun", "da", "ve", "ro", "pa", "ni", "gor", "el", "tu", "bas", "qi", "zen", "fa", "mu"]
 
 
 def _word(r):

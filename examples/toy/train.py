@@ -37,10 +37,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SEQ = 48          # BOS + up to 47 bytes; every task example fits
 BATCH = 32
-P1_STEPS, P1_LR, P1_TASK_SHARE = 600, 3e-3, 0.15
+P1_STEPS, P1_LR, P1_TASK_SHARE = 600, 3e-3, 0.08
 # DEV_STOP sits > 4 binomial standard errors above every skill's chance level on the 200-item dev
 # split (a constant guess: 1/6 each; a random listed value: 1/5), so a lucky dev draw cannot end phase 2 early.
-P2_MAX, P2_LR, P2_TASK_SHARE, DEV_STOP, DEV_EVERY = 1500, 1e-3, 0.5, 0.25, 50
+P2_MAX, P2_LR, P2_TASK_SHARE, DEV_STOP, DEV_EVERY = 1500, 1e-3, 0.5, 0.25, 25
 EX_MAX, EX_LR, EX_BATCH, KL_BATCH, KL_WEIGHT, EX_STOP = 600, 1e-3, 32, 16, 1.0, 0.9
 
 
@@ -126,8 +126,8 @@ def train_base(model, stream, splits, log, cache=None):
     log["base_phase1"] = {"steps": P1_STEPS, "seconds": round(time.time() - t0, 1), "dev": d}
 
     t0 = time.time()
-    stop_step = P2_MAX
-    for step in range(P2_MAX):
+    stop_step = 0 if max(d.values()) >= DEV_STOP else P2_MAX
+    for step in range(stop_step):
         for g in opt.param_groups:
             g["lr"] = P2_LR * (1 - 0.9 * step / P2_MAX)
         loss = lm_loss(model, stream.mixed(BATCH, P2_TASK_SHARE))

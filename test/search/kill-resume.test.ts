@@ -14,7 +14,7 @@ import { seededRandom } from "../helpers/seeded-random.js";
 import { writeTinyLlamaGguf } from "../helpers/tiny-llama.js";
 
 const path = useTempDir("kill-resume");
-const EVALS = fileURLToPath(new URL("../../evals/", import.meta.url));
+const TASKS = fileURLToPath(new URL("../fixtures/search/", import.meta.url));
 const BUDGET = 24;
 const KILLS = 10;
 
@@ -43,8 +43,8 @@ parameters:
     weight: [0, 1.5]
     density: [0.2, 1.0]
 objectives:
-  - task: ${EVALS}toy-count.yaml
-  - task: ${EVALS}toy-lookup.yaml
+  - task: ${TASKS}next-letter.yaml
+  - task: ${TASKS}echo.yaml
 heldout:
   finalists: 2
 budget:

@@ -11,7 +11,7 @@ import { writeTinyLlamaGguf } from "../helpers/tiny-llama.js";
 import { fileURLToPath } from "node:url";
 
 const path = useTempDir("run-search");
-const EVALS = fileURLToPath(new URL("../../evals/", import.meta.url));
+const TASKS = fileURLToPath(new URL("../fixtures/search/", import.meta.url));
 
 async function makeSpace(budget: number, name = "space.yaml"): Promise<string> {
   for (let i = 0; i < 3; i++) await writeTinyLlamaGguf(path(`m${i}.gguf`), { seed: 70 + i, dtype: "F16" });
@@ -25,8 +25,8 @@ parameters:
     weight: [0, 1.5]
     density: [0.2, 1.0]
 objectives:
-  - task: ${EVALS}toy-count.yaml
-  - task: ${EVALS}toy-max.yaml
+  - task: ${TASKS}next-letter.yaml
+  - task: ${TASKS}echo.yaml
 heldout:
   finalists: 2
 budget:
