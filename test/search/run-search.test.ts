@@ -2,7 +2,10 @@
  * The search loop end to end through the real parts: tiny llama GGUFs written by smelt, merged by
  * the merge engine, scored by llama.cpp on the toy tasks, journaled by the store.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { merge } from "../../src/merge/index.js";
+import { parseRecipe } from "../../src/recipe/index.js";
+import { exportRecipe } from "../../src/store/index.js";
 import { describe, expect, it } from "vitest";
 import { search, type SearchEvent } from "../../src/search/index.js";
 import { openRun, replayState } from "../../src/store/index.js";
@@ -75,5 +78,18 @@ describe("search loop", () => {
     const b = replayState((await openRun(resumed.dir)).entries);
     expect([...b.proposed.values()].map((p) => [p.id, p.method, p.x])).toEqual([...a.proposed.values()].map((p) => [p.id, p.method, p.x]));
     expect([...b.scored.values()].map((s) => [s.id, s.fitness])).toEqual([...a.scored.values()].map((s) => [s.id, s.fitness]));
+  });
+
+  it("exports a recipe that smelt merge rebuilds into the very bytes the search scored", async () => {
+    const space = await makeSpace(5, "space3.yaml");
+    const summary = await search({ spacePath: space }, { runsDir: path("runs"), runId: "kept", limit: 3, keep: 2 });
+    const run = await openRun(summary.dir);
+    const exported = exportRecipe(run.entries, { candidate: summary.best });
+    const recipe = parseRecipe(exported.yaml, "best.yaml");
+    await merge(recipe, { output: path("rebuilt.gguf"), threads: 2 });
+    const kept = await readFile(run.files.candidates + `/${summary.best}.gguf`);
+    const rebuilt = await readFile(path("rebuilt.gguf"));
+    expect(rebuilt.byteLength).toBe(kept.byteLength);
+    expect(Buffer.compare(rebuilt, kept)).toBe(0);
   });
 });
