@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { llamaHfTensorSpecs } from "../../src/arch/llama-hf-tensor-specs.js";
 import { createSafetensorsSink } from "../../src/tensor/safetensors/index.js";
 
 /** Llama-shaped tensor list with about `params` parameters (dim and layers scale together). */
@@ -9,24 +10,7 @@ export function syntheticLlamaShapes(params: number): { name: string; shape: num
   const dim = Math.max(64, Math.round((2048 * scale) / 64) * 64);
   const ffn = Math.max(64, Math.round((5632 * scale) / 64) * 64);
   const layers = Math.max(1, Math.round(16 * scale));
-  const vocab = 32000;
-  const shapes = [{ name: "model.embed_tokens.weight", shape: [vocab, dim] }];
-  for (let l = 0; l < layers; l++) {
-    const p = `model.layers.${l}.`;
-    shapes.push(
-      { name: `${p}input_layernorm.weight`, shape: [dim] },
-      { name: `${p}self_attn.q_proj.weight`, shape: [dim, dim] },
-      { name: `${p}self_attn.k_proj.weight`, shape: [dim, dim] },
-      { name: `${p}self_attn.v_proj.weight`, shape: [dim, dim] },
-      { name: `${p}self_attn.o_proj.weight`, shape: [dim, dim] },
-      { name: `${p}post_attention_layernorm.weight`, shape: [dim] },
-      { name: `${p}mlp.gate_proj.weight`, shape: [ffn, dim] },
-      { name: `${p}mlp.up_proj.weight`, shape: [ffn, dim] },
-      { name: `${p}mlp.down_proj.weight`, shape: [dim, ffn] },
-    );
-  }
-  shapes.push({ name: "model.norm.weight", shape: [dim] }, { name: "lm_head.weight", shape: [vocab, dim] });
-  return shapes;
+  return llamaHfTensorSpecs({ vocabSize: 32000, dim, layers, heads: dim / 64, kvHeads: dim / 64, ffnDim: ffn, contextLength: 2048 });
 }
 
 /**

@@ -11,3 +11,4 @@ export * from "./llama-reference.js";
 export * from "./llama-reference-tasks.js";
 export * from "./convert-llama-tensor.js";
 export * from "./read-llama-gguf.js";
+export * from "./llama-hf-tensor-specs.js";

@@ -1,27 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { llamaHfTensorSpecs } from "../../src/arch/llama-hf-tensor-specs.js";
 import { writeSafetensors } from "../../src/tensor/safetensors/index.js";
 import type { SafetensorsDType } from "../../src/tensor/safetensors/index.js";
 
 /** A tiny llama-shaped tensor set: names as Hugging Face writes them. */
 export function llamaShapes(layers = 2, dim = 8, ffn = 12, vocab = 16): { name: string; shape: number[] }[] {
-  const out = [{ name: "model.embed_tokens.weight", shape: [vocab, dim] }];
-  for (let l = 0; l < layers; l++) {
-    const p = `model.layers.${l}.`;
-    out.push(
-      { name: `${p}input_layernorm.weight`, shape: [dim] },
-      { name: `${p}self_attn.q_proj.weight`, shape: [dim, dim] },
-      { name: `${p}self_attn.k_proj.weight`, shape: [dim, dim] },
-      { name: `${p}self_attn.v_proj.weight`, shape: [dim, dim] },
-      { name: `${p}self_attn.o_proj.weight`, shape: [dim, dim] },
-      { name: `${p}post_attention_layernorm.weight`, shape: [dim] },
-      { name: `${p}mlp.gate_proj.weight`, shape: [ffn, dim] },
-      { name: `${p}mlp.up_proj.weight`, shape: [ffn, dim] },
-      { name: `${p}mlp.down_proj.weight`, shape: [dim, ffn] },
-    );
-  }
-  out.push({ name: "model.norm.weight", shape: [dim] }, { name: "lm_head.weight", shape: [vocab, dim] });
-  return out;
+  return llamaHfTensorSpecs({ vocabSize: vocab, dim, layers, heads: 2, kvHeads: 2, ffnDim: ffn, contextLength: 64 });
 }
 
 /** Deterministic pseudo-random values (mulberry32), so fixtures are reproducible. */

@@ -4,17 +4,15 @@
  * must be the one an uninterrupted run performs (same candidates, same scores).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { readdir, writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { openRun, replayState } from "../../src/store/index.js";
 import { runSmelt, startSmelt } from "../helpers/smelt-cli.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 import { seededRandom } from "../helpers/seeded-random.js";
-import { writeTinyLlamaGguf } from "../helpers/tiny-llama.js";
+import { writeTinySearchSpace } from "./tiny-space.js";
 
 const path = useTempDir("kill-resume");
-const TASKS = fileURLToPath(new URL("../fixtures/search/", import.meta.url));
 const BUDGET = 24;
 const KILLS = 10;
 
@@ -32,25 +30,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 
 describe("SIGKILL at random moments", () => {
   it(`resumes ${KILLS} times without losing or repeating an evaluation`, { timeout: 600_000 }, async () => {
-    for (let i = 0; i < 3; i++) await writeTinyLlamaGguf(path(`m${i}.gguf`), { seed: 90 + i, dtype: "F16" });
-    await writeFile(path("space.yaml"), `models:
-  - model: m1.gguf
-  - model: m2.gguf
-base_model: m0.gguf
-methods: [task_arithmetic, dare_ties]
-parameters:
-  per_model:
-    weight: [0, 1.5]
-    density: [0.2, 1.0]
-objectives:
-  - task: ${TASKS}next-letter.yaml
-  - task: ${TASKS}echo.yaml
-heldout:
-  finalists: 2
-budget:
-  evaluations: ${BUDGET}
-seed: 5
-`);
+    await writeTinySearchSpace(path, { file: "space.yaml", budget: BUDGET, methods: "task_arithmetic, dare_ties", seed: 5, modelSeed: 90 });
     const cwd = path("");
     const reference = await runSmelt(["search", "space.yaml", "--id", "reference", "--limit", "8"], cwd);
     expect(reference.code, reference.output).toBe(0);

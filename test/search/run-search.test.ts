@@ -2,7 +2,8 @@
  * The search loop end to end through the real parts: tiny llama GGUFs written by smelt, merged by
  * the merge engine, scored by llama.cpp on the toy tasks, journaled by the store.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeTinySearchSpace } from "./tiny-space.js";
 import { merge } from "../../src/merge/index.js";
 import { parseRecipe } from "../../src/recipe/index.js";
 import { exportRecipe } from "../../src/store/index.js";
@@ -10,34 +11,11 @@ import { describe, expect, it } from "vitest";
 import { search, type SearchEvent } from "../../src/search/index.js";
 import { openRun, replayState } from "../../src/store/index.js";
 import { useTempDir } from "../helpers/temp-dir.js";
-import { writeTinyLlamaGguf } from "../helpers/tiny-llama.js";
-import { fileURLToPath } from "node:url";
 
 const path = useTempDir("run-search");
-const TASKS = fileURLToPath(new URL("../fixtures/search/", import.meta.url));
 
-async function makeSpace(budget: number, name = "space.yaml"): Promise<string> {
-  for (let i = 0; i < 3; i++) await writeTinyLlamaGguf(path(`m${i}.gguf`), { seed: 70 + i, dtype: "F16" });
-  const text = `models:
-  - model: m1.gguf
-  - model: m2.gguf
-base_model: m0.gguf
-methods: [task_arithmetic, ties]
-parameters:
-  per_model:
-    weight: [0, 1.5]
-    density: [0.2, 1.0]
-objectives:
-  - task: ${TASKS}next-letter.yaml
-  - task: ${TASKS}echo.yaml
-heldout:
-  finalists: 2
-budget:
-  evaluations: ${budget}
-seed: 3
-`;
-  await writeFile(path(name), text);
-  return path(name);
+function makeSpace(budget: number, file = "space.yaml"): Promise<string> {
+  return writeTinySearchSpace(path, { file, budget, methods: "task_arithmetic, ties", seed: 3, modelSeed: 70 });
 }
 
 describe("search loop", () => {

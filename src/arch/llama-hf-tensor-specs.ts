@@ -1,0 +1,7 @@
+import { LlamaConfigSchema, llamaTensorSpecs, type LlamaConfigInput } from "./llama-config.js";
+import { ggufToHfTensorName } from "./llama-tensor-names.js";
+
+/** Every tensor of a llama model under its Hugging Face name, with its row-major shape. */
+export function llamaHfTensorSpecs(config: LlamaConfigInput): { name: string; shape: number[] }[] {
+  return llamaTensorSpecs(LlamaConfigSchema.parse(config)).map((s) => ({ name: ggufToHfTensorName(s.name)!, shape: [...s.shape] }));
+}
