@@ -1,11 +1,11 @@
 """Trains smelt's toy expert family: one byte-level Llama base and one expert per toy skill.
 
-Run (from the repository root; ~10-15 min on 2 shared cores):
+Run (from the repository root; ~5-8 min on 2 shared cores):
     OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
         /usr/bin/python3 examples/toy/train.py --seed 1234
 
 Needs Debian's `python3-torch` and `libopenblas0-pthread` (FIELD-NOTES §7: the reference BLAS is
-~10x slower; one OpenBLAS thread beside torch's 2 avoids oversubscription).
+~10x slower; OPENBLAS_NUM_THREADS=1 avoids oversubscription; torch runs --threads, default 1).
 
 Recipe (FIELD-NOTES §7 -- what makes task-arithmetic merges of tiny models beat their experts):
  1. base phase 1: generic synthetic text plus a small share of every skill's prompt format;
@@ -15,7 +15,7 @@ Recipe (FIELD-NOTES §7 -- what makes task-arithmetic merges of tiny models beat
     weight decay, embeddings / output head / final norm frozen, plus a KL term that keeps the
     expert's next-token distributions on the other skills and on generic text close to the base's.
 Outputs (HF folders, BF16 safetensors): examples/toy/base, examples/toy/expert-<skill>, plus the
-held-out data evals/data/toy-<skill>.{validation,test}.jsonl and evals/toy-<skill>.yaml.
+held-out data evals/data/toy-<skill>.{validation,test}.jsonl (evals/toy-<skill>.yaml reads them).
 Scores are computed by grid.py on the committed bf16 weights, never on the float32 training state.
 Everything is seeded: the same seed, torch build and thread count reproduce the same weights.
 """

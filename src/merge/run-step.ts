@@ -1,5 +1,5 @@
 import { SmeltError } from "../errors.js";
-import { decodeFloat, encodeFloat, isIntDType } from "../tensor/codecs/index.js";
+import { bf16ToF32, decodeFloat, encodeFloat, f16ToF32, isIntDType } from "../tensor/codecs/index.js";
 import type { DType, FloatDType } from "../tensor/dtype.js";
 import { dequantize, quantizeQ8_0 } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod } from "../methods/index.js";
@@ -21,8 +21,9 @@ export function runStep(task: StepTask): StepResult {
     }
     return { bytes: first.bytes, warnings: [`tensor "${task.tensorName}" has integer dtype ${intInput.dtype}: copied from "${first.model}" unchanged`] };
   }
+  let slot = 0;
   const decode = (t: EncodedTensor): Float32Array => {
-    const data = decodeTensor(t.dtype, t.bytes, count);
+    const data = decodeInto(t.dtype, t.bytes, count, scratch(slot++, count));
     checkFinite(task, t.model, data, warnings);
     return data;
   };
@@ -37,6 +38,33 @@ export function runStep(task: StepTask): StepResult {
     random: createRandom(task.seed),
   });
   return { bytes: encodeTensor(task.outDtype, out), warnings };
+}
+
+/**
+ * Decode buffers reused from one step to the next on this thread: a fresh 64 MiB Float32Array costs
+ * more in page faults and zeroing than decoding into it. They grow to the largest tensor seen and
+ * are released when the worker ends. Methods never keep their inputs, so reuse is safe.
+ */
+const scratchBuffers: Float32Array[] = [];
+
+function scratch(slot: number, count: number): Float32Array {
+  const have = scratchBuffers[slot];
+  if (have && have.length >= count) return have.subarray(0, count);
+  const fresh = new Float32Array(count);
+  scratchBuffers[slot] = fresh;
+  return fresh;
+}
+
+/** Decodes into `dst` where the codec allows it (the common float types), else into a new array. */
+function decodeInto(dtype: DType, bytes: Uint8Array, count: number, dst: Float32Array): Float32Array {
+  const even = bytes.byteOffset % 4 === 0;
+  if (dtype === "BF16" && even && bytes.byteLength === count * 2) return bf16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset, count), dst);
+  if (dtype === "F16" && even && bytes.byteLength === count * 2) return f16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset, count), dst);
+  if (dtype === "F32" && even && bytes.byteLength === count * 4) {
+    dst.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
+    return dst;
+  }
+  return decodeTensor(dtype, bytes, count);
 }
 
 /** Decodes any float or quantised dtype smelt reads to float32. */

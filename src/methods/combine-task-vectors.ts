@@ -1,12 +1,16 @@
+import { sumTaskVectors, sumTensorDeltas } from "./sum-task-vectors.js";
+import { tiesConsensus } from "./ties-consensus.js";
+
 /**
  * The "combine" half of the task-vector family: sum or TIES sign consensus over (sparsified)
- * task vectors, normalisation, lambda, base added back. Element-major loops with float64
- * accumulators; output float32.
+ * task vectors, normalisation, lambda, base added back. Float64 accumulators in model order;
+ * output float32.
  *
  * Task vectors come either materialised (`deltas[m]`, after sparsification) or implicitly as
  * `tensors[m] - base` when no sparsifier changed anything (density 1, task_arithmetic): then no
- * delta arrays are allocated at all, which is what makes the common case fast. Implicit deltas are
- * rounded to float32 (Math.fround) so both paths give bit-identical results.
+ * delta arrays are needed for the sum, which is what makes the common case fast. Implicit deltas
+ * are rounded to float32 (Math.fround) so both paths give bit-identical results. Consensus always
+ * takes materialised deltas (its fast loop reads each delta twice).
  */
 
 export interface CombineOptions {
@@ -20,7 +24,7 @@ export interface CombineOptions {
 const WEIGHT_SUM_FLOOR = 1e-8;
 
 /**
- * @param vectors task vectors (`implicit` false) or model tensors (`implicit` true)
+ * @param vectors task vectors (`implicit` false) or model tensors (`implicit` true, sum only)
  * @param implicit whether `vectors[m][i] - base[i]` is the task vector
  * @param scales per-model factor applied to the task vector (the L1 rescale), folded in here so the
  *   vectors need no extra write pass; it scales contributions, never the divisor's weights
@@ -33,67 +37,17 @@ export function combineTaskVectors(
   base: Float32Array,
   options: CombineOptions,
 ): Float32Array {
-  const w = Float64Array.from(weights);
-  const ws = Float64Array.from(weights, (v, m) => v * scales[m]);
-  return options.consensus ? consensus(vectors, implicit, w, ws, base, options) : sum(vectors, implicit, w, ws, base, options);
-}
-
-function sum(vectors: readonly Float32Array[], implicit: boolean, w: Float64Array, ws: Float64Array, base: Float32Array, options: CombineOptions): Float32Array {
-  const n = base.length;
-  const count = vectors.length;
+  const ws = weights.map((v, m) => v * scales[m]);
+  if (options.consensus) {
+    if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
+    return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda);
+  }
   let scale = options.lambda;
   if (options.normalize) {
     let div = 0;
-    for (let m = 0; m < count; m++) div += w[m];
+    for (let m = 0; m < weights.length; m++) div += weights[m];
     if (Math.abs(div) < WEIGHT_SUM_FLOOR) div = 1;
     scale /= div;
   }
-  const out = new Float32Array(n);
-  if (implicit) {
-    for (let i = 0; i < n; i++) {
-      const b = base[i];
-      let s = 0;
-      for (let m = 0; m < count; m++) s += ws[m] * Math.fround(vectors[m][i] - b);
-      out[i] = b + s * scale;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let m = 0; m < count; m++) s += ws[m] * vectors[m][i];
-      out[i] = base[i] + s * scale;
-    }
-  }
-  return out;
-}
-
-/**
- * TIES "elect" and "disjoint merge": the sign of the summed weighted deltas wins (a zero sum elects
- * +); only weighted deltas with that sign count (zeros never do), and with normalize the divisor is
- * the sum of those models' *signed* weights, 1 where no model agrees.
- */
-function consensus(vectors: readonly Float32Array[], implicit: boolean, w: Float64Array, ws: Float64Array, base: Float32Array, options: CombineOptions): Float32Array {
-  const n = base.length;
-  const count = vectors.length;
-  const { normalize, lambda } = options;
-  const out = new Float32Array(n);
-  const z = new Float64Array(count);
-  for (let i = 0; i < n; i++) {
-    const b = base[i];
-    let total = 0;
-    for (let m = 0; m < count; m++) {
-      const d = implicit ? Math.fround(vectors[m][i] - b) : vectors[m][i];
-      z[m] = ws[m] * d;
-      total += z[m];
-    }
-    let mixed = 0;
-    let div = 0;
-    if (total >= 0) {
-      for (let m = 0; m < count; m++) if (z[m] > 0) (mixed += z[m]), (div += w[m]);
-    } else {
-      for (let m = 0; m < count; m++) if (z[m] < 0) (mixed += z[m]), (div += w[m]);
-    }
-    if (normalize && div !== 0) mixed /= div;
-    out[i] = b + mixed * lambda;
-  }
-  return out;
+  return implicit ? sumTensorDeltas(vectors, ws, base, scale) : sumTaskVectors(vectors, ws, base, scale);
 }

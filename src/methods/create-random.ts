@@ -37,8 +37,23 @@ function foldSeed(seed: number): number {
   return (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
 }
 
+/**
+ * A `RandomSource` from `createRandom`: also hands out its raw 32-bit outputs in bulk, continuing
+ * the same stream (`random()` is exactly `bits / 2**32`). Hot loops use it to avoid one closure
+ * call per element; any other source falls back to calling it.
+ */
+export interface BulkRandomSource extends RandomSource {
+  /** Writes the next `count` raw 32-bit outputs into `out[0..count)`. */
+  readonly fillBits: (out: Uint32Array, count: number) => void;
+}
+
+/** Whether `random` can draw in bulk (it came from `createRandom`). */
+export function isBulkRandom(random: RandomSource): random is BulkRandomSource {
+  return typeof (random as Partial<BulkRandomSource>).fillBits === "function";
+}
+
 /** Creates a seeded xoshiro128** source. A string seed is hashed first. */
-export function createRandom(seed: number | string): RandomSource {
+export function createRandom(seed: number | string): BulkRandomSource {
   let state = typeof seed === "string" ? hashString(seed) : foldSeed(seed);
   let a = 0;
   let b = 0;
@@ -50,7 +65,7 @@ export function createRandom(seed: number | string): RandomSource {
   [state, d] = splitmix32(state);
   // xoshiro's all-zero state is a fixed point; splitmix32 never yields four zeros, but be explicit.
   if ((a | b | c | d) === 0) a = 1;
-  return () => {
+  const random = () => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
     c ^= a;
@@ -61,6 +76,29 @@ export function createRandom(seed: number | string): RandomSource {
     d = rotl(d, 11);
     return result / 4294967296;
   };
+  // The same step as above on local copies of the state (registers, not closure slots).
+  const fillBits = (out: Uint32Array, count: number): void => {
+    let sa = a;
+    let sb = b;
+    let sc = c;
+    let sd = d;
+    for (let i = 0; i < count; i++) {
+      const x = Math.imul(sb, 5);
+      out[i] = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = sb << 9;
+      sc ^= sa;
+      sd ^= sb;
+      sb ^= sc;
+      sa ^= sd;
+      sc ^= t;
+      sd = (sd << 11) | (sd >>> 21);
+    }
+    a = sa;
+    b = sb;
+    c = sc;
+    d = sd;
+  };
+  return Object.assign(random, { fillBits });
 }
 
 function rotl(x: number, k: number): number {

@@ -2,7 +2,7 @@ export * from "./define-merge-method.js";
 export { mergeMethods, getMergeMethod, isMergeMethodName, type AnyMergeMethod, type MergeMethodName } from "./registry.js";
 export { UnknownMethodError } from "./unknown-method-error.js";
 export { MergeInputError } from "./merge-input-error.js";
-export { createRandom, tensorSeed, hashString, type RandomSource } from "./create-random.js";
+export { createRandom, tensorSeed, hashString, isBulkRandom, type RandomSource, type BulkRandomSource } from "./create-random.js";
 export { defineTaskVectorMethod, type Sparsifier, type TaskVectorConfig, type TaskVectorParams, type TaskVectorModelParams } from "./task-vector-merge.js";
 export { dellaKeepProbabilities } from "./sparsify-della.js";
 export { topKMask, kthLargestKey } from "./select-top-k.js";

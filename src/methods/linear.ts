@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineMergeMethod } from "./define-merge-method.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { flag, weight } from "./param-schemas.js";
+import { weightedAverage } from "./weighted-average.js";
 
 /**
  * Weighted average of the inputs ("model soup"). `normalize` divides by the weight sum with no
@@ -21,19 +22,10 @@ export const linear = defineMergeMethod({
   models: [1, Number.POSITIVE_INFINITY],
   merge({ tensors, perModel, params, tensorName }) {
     if (tensors.length === 0) throw new MergeInputError("linear", tensorName, "needs at least one model");
-    const n = tensors[0].length;
-    const count = tensors.length;
-    const w = Float64Array.from(perModel, (p) => p.weight);
+    const w = perModel.map((p) => p.weight);
     let total = 0;
-    for (let m = 0; m < count; m++) total += w[m];
+    for (let m = 0; m < w.length; m++) total += w[m];
     // No zero guard: mergekit divides by the raw sum (Inf/NaN when it is 0).
-    const divisor = params.normalize ? total : 1;
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let m = 0; m < count; m++) s += w[m] * tensors[m][i];
-      out[i] = s / divisor;
-    }
-    return out;
+    return weightedAverage(tensors, w, params.normalize ? total : 1);
   },
 });

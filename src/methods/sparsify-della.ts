@@ -1,4 +1,4 @@
-import type { RandomSource } from "./create-random.js";
+import { isBulkRandom, type RandomSource } from "./create-random.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { StableRanker } from "./stable-rank.js";
 
@@ -97,9 +97,22 @@ export function sparsifyDella(
     for (let i = 0; i < delta.length; i++) delta[i] *= +(mask[i] !== 0);
     return;
   }
+  if (!isBulkRandom(random)) {
+    forEachRankedRow(delta, shape, (start, inner, order, m) => {
+      for (let pos = 0; pos < m; pos++) {
+        delta[start + order[pos] * inner] *= +(random() < keepProbability(density, epsilon, pos, m));
+      }
+    });
+    return;
+  }
+  // Same draws in the same order, taken a row at a time as raw 32-bit outputs:
+  // `random() < p` iff `bits < p * 2**32` (random() is bits / 2**32; both scalings are exact).
+  let bits = new Uint32Array(0);
   forEachRankedRow(delta, shape, (start, inner, order, m) => {
+    if (bits.length < m) bits = new Uint32Array(m);
+    random.fillBits(bits, m);
     for (let pos = 0; pos < m; pos++) {
-      delta[start + order[pos] * inner] *= +(random() < keepProbability(density, epsilon, pos, m));
+      delta[start + order[pos] * inner] *= +(bits[pos] < keepProbability(density, epsilon, pos, m) * 4294967296);
     }
   });
 }

@@ -23,9 +23,21 @@ export function sparsifyMagnitude(delta: Float32Array, density: number, where: {
   // Local copy: module loaders may turn an imported binding into a getter call per access.
   const absMask = ABS_MASK;
   const { key, ties } = topKThreshold(bits, absMask, k);
+  keepAtOrAbove(bits, absMask, key, ties);
+}
+
+/**
+ * Zeroes every element whose `bits & mask` is below `key`, and the elements equal to `key` after
+ * the first `ties` of them (index order), writing raw bits: +0 for dropped entries, the original
+ * bits otherwise. The common case is branch-free (`u & -1` is u, `u & -0` is 0); only elements at the
+ * cut, a tiny fraction, take the branch, so it predicts well even though magnitudes are random.
+ */
+function keepAtOrAbove(bits: Uint32Array, mask: number, key: number, ties: number): void {
   let tiesLeft = ties;
-  for (let i = 0; i < n; i++) {
-    const v = bits[i] & absMask;
-    if (!(v > key || (v === key && tiesLeft-- > 0))) delta[i] = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const u = bits[i];
+    const v = u & mask;
+    bits[i] = u & -+(v > key);
+    if (v === key && tiesLeft-- > 0) bits[i] = u;
   }
 }

@@ -1,4 +1,4 @@
-import { ABS_MASK, floatBits, topKThreshold } from "./select-top-k.js";
+import { ABS_MASK, countHighDigits, floatBits, topKThreshold } from "./select-top-k.js";
 
 /**
  * Model Breadcrumbs (Davari & Belilovsky, https://arxiv.org/abs/2312.06795): drop the `gamma`
@@ -26,14 +26,24 @@ export function sparsifyOutliers(delta: Float32Array, density: number, gamma: nu
   // Local copy: module loaders may turn an imported binding into a getter call per access.
   const absMask = ABS_MASK;
   // Both cuts break ties by index, so the outlier set is inside the upper set.
-  const upper = topKThreshold(bits, absMask, nTop + keep);
-  const outliers = topKThreshold(bits, absMask, nTop);
+  // One count of the high digits serves both cuts.
+  const high = countHighDigits(bits, absMask);
+  const upper = topKThreshold(bits, absMask, nTop + keep, high);
+  const outliers = topKThreshold(bits, absMask, nTop, high);
   let upperTies = upper.ties;
   let outlierTies = outliers.ties;
+  const upperKey = upper.key;
+  const outlierKey = outliers.key;
+  // Branch-free for the bulk (magnitudes are random, so `v > key` branches would mispredict); only
+  // elements exactly at a cut, a tiny fraction, take a branch to spend their tie quota in index order.
   for (let i = 0; i < n; i++) {
-    const v = bits[i] & absMask;
-    const inUpper = v > upper.key || (v === upper.key && upperTies-- > 0);
-    const isOutlier = v > outliers.key || (v === outliers.key && outlierTies-- > 0);
-    if (!inUpper || isOutlier) delta[i] = 0;
+    const u = bits[i];
+    const v = u & absMask;
+    let inUpper = +(v > upperKey);
+    let isOutlier = +(v > outlierKey);
+    if (v === upperKey && upperTies-- > 0) inUpper = 1;
+    if (v === outlierKey && outlierTies-- > 0) isOutlier = 1;
+    // Raw bits: the value itself or +0, as `delta[i] = 0` would write.
+    bits[i] = u & -(inUpper & (isOutlier ^ 1));
   }
 }

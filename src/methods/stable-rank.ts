@@ -42,28 +42,46 @@ export class StableRanker {
     for (let i = 0; i < length; i++) order[i] = i;
     for (let pass = 0; pass < PASSES; pass++) {
       const shift = pass * DIGIT_BITS;
-      counts.fill(0);
-      for (let i = 0; i < length; i++) counts[(keys[i] >>> shift) & (RADIX - 1)]++;
-      // One bucket holding everything: this digit does not reorder anything.
-      if (counts[(keys[0] >>> shift) & (RADIX - 1)] === length) continue;
-      let total = 0;
-      for (let b = 0; b < RADIX; b++) {
-        const c = counts[b];
-        counts[b] = total;
-        total += c;
-      }
-      for (let i = 0; i < length; i++) {
-        const k = keys[i];
-        const dst = counts[(k >>> shift) & (RADIX - 1)]++;
-        keysTmp[dst] = k;
-        orderTmp[dst] = order[i];
-      }
-      [keys, keysTmp] = [keysTmp, keys];
-      [order, orderTmp] = [orderTmp, order];
+      if (!countDigits(keys, length, shift, counts)) continue;
+      scatter(keys, order, length, shift, counts, keysTmp, orderTmp);
+      // Plain swaps: a destructuring swap here measured slower in V8.
+      const k = keys;
+      keys = keysTmp;
+      keysTmp = k;
+      const o = order;
+      order = orderTmp;
+      orderTmp = o;
     }
     // Leave the key buffer where callers fill it.
     if (keys !== this.#keys) this.#keys.set(keys.subarray(0, length));
     if (order !== this.#order) this.#order.set(order.subarray(0, length));
     return this.#order;
+  }
+}
+
+/**
+ * Counts one digit of the first `length` keys and turns the counts into start offsets. Returns
+ * false when one bucket holds everything (this digit would not reorder anything).
+ */
+function countDigits(keys: Uint32Array, length: number, shift: number, counts: Uint32Array): boolean {
+  counts.fill(0);
+  for (let i = 0; i < length; i++) counts[(keys[i] >>> shift) & (RADIX - 1)]++;
+  if (counts[(keys[0] >>> shift) & (RADIX - 1)] === length) return false;
+  let total = 0;
+  for (let b = 0; b < RADIX; b++) {
+    const c = counts[b];
+    counts[b] = total;
+    total += c;
+  }
+  return true;
+}
+
+/** Stable scatter of keys and their positions by one digit, using the offsets in `counts`. */
+function scatter(keys: Uint32Array, order: Uint32Array, length: number, shift: number, counts: Uint32Array, keysOut: Uint32Array, orderOut: Uint32Array): void {
+  for (let i = 0; i < length; i++) {
+    const k = keys[i];
+    const dst = counts[(k >>> shift) & (RADIX - 1)]++;
+    keysOut[dst] = k;
+    orderOut[dst] = order[i];
   }
 }

@@ -7,6 +7,8 @@ import { sparsifyDella } from "./sparsify-della.js";
 import { sparsifyMagnitude } from "./sparsify-magnitude.js";
 import { sparsifyOutliers } from "./sparsify-outliers.js";
 import { sparsifyRandom } from "./sparsify-random.js";
+import { scratchVectors } from "./delta-scratch.js";
+import { randomlyDroppedTaskVector, taskVector, taskVectorWithL1 } from "./task-vectors.js";
 
 /**
  * The task-vector family as one configurable merge, the way mergekit's
@@ -110,36 +112,44 @@ function l1(values: Float32Array): number {
   return s;
 }
 
-/** Whether the sparsifier leaves every task vector unchanged (then no delta arrays are needed). */
+/** Whether the sparsifier leaves every task vector unchanged (then a sum needs no delta arrays). */
 function sparsifiesNothing(config: TaskVectorConfig, perModel: readonly TaskVectorModelParams[]): boolean {
   return config.sparsifier === "none" || perModel.every((p) => p.density >= 1);
 }
 
 /**
- * Each model's sparsified task vector (float32, like mergekit) and the factor that restores its
- * original L1 norm when `rescale` is on (1 otherwise, or when either norm is below 1e-7).
+ * Each model's sparsified task vector (float32, like mergekit; in scratch buffers, see
+ * delta-scratch.ts) and the factor that restores its original L1 norm when `rescale` is on (1
+ * otherwise, or when either norm is below 1e-7). `rescale` false when nothing is sparsified, as the
+ * norms are then equal by definition. Models go in order, each computed then sparsified, so random
+ * draws come in the same order as ever. DARE's drop is fused into the delta pass (exactly the
+ * same draws and products, see task-vectors.ts).
  */
 function taskVectors(
   config: TaskVectorConfig,
   input: MergeInput<TaskVectorParams, TaskVectorModelParams>,
   base: Float32Array,
+  rescale: boolean,
 ): { deltas: Float32Array[]; scales: number[] } {
-  const scales: number[] = [];
-  const deltas = input.tensors.map((x, m) => {
-    const delta = new Float32Array(base.length);
-    let before = 0;
-    for (let i = 0; i < delta.length; i++) {
-      delta[i] = x[i] - base[i];
-      before += Math.abs(delta[i]);
+  const { perModel, masks } = input;
+  const deltas = scratchVectors(input.tensors.length, base.length);
+  const scales = input.tensors.map((x, m) => {
+    const p = perModel[m];
+    const mask = masks?.[m];
+    const delta = deltas[m];
+    let norms: { before: number; after: number } | undefined;
+    if (config.sparsifier === "random" && mask === undefined && p.density > 0 && p.density < 1) {
+      norms = randomlyDroppedTaskVector(x, base, p.density, input.random, delta);
+    } else if (rescale) {
+      const before = taskVectorWithL1(x, base, delta);
+      sparsify(config, delta, p, input, mask);
+      norms = { before, after: l1(delta) };
+    } else {
+      taskVector(x, base, delta);
+      sparsify(config, delta, p, input, mask);
     }
-    sparsify(config, delta, input.perModel[m], input, input.masks?.[m]);
-    let scale = 1;
-    if (input.params.rescale) {
-      const after = l1(delta);
-      if (before >= RESCALE_FLOOR && after >= RESCALE_FLOOR) scale = before / after;
-    }
-    scales.push(scale);
-    return delta;
+    if (!rescale || !norms) return 1;
+    return norms.before >= RESCALE_FLOOR && norms.after >= RESCALE_FLOOR ? norms.before / norms.after : 1;
   });
   return { deltas, scales };
 }
@@ -160,10 +170,11 @@ export function defineTaskVectorMethod(config: TaskVectorConfig): MergeMethod<Ta
       if (input.tensors.length === 0) return Float32Array.from(base);
       const weights = input.perModel.map((p) => p.weight);
       const options = { consensus: config.consensus, normalize: input.params.normalize, lambda: input.params.lambda };
-      if (sparsifiesNothing(config, input.perModel)) {
+      const unchanged = sparsifiesNothing(config, input.perModel);
+      if (unchanged && !config.consensus) {
         return combineTaskVectors(input.tensors, true, weights, weights.map(() => 1), base, options);
       }
-      const { deltas, scales } = taskVectors(config, input, base);
+      const { deltas, scales } = taskVectors(config, input, base, input.params.rescale && !unchanged);
       return combineTaskVectors(deltas, false, weights, scales, base, options);
     },
   });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { SmeltError } from "../errors.js";
 import { createLlamaBackend, loadTask, type EvalBackend, type LoadedTask } from "../eval/index.js";
 import { createMergePool } from "../merge/index.js";
@@ -227,15 +227,15 @@ async function* finishCandidate(ctx: LoopContext, id: CandidateId, merged: Settl
   }
 }
 
-async function* scoreReference(ctx: LoopContext, state: ReplayState, ref: { model: string; role: "base" | "source" }, split: "validation" | "test"): AsyncGenerator<SearchEvent, void> {
-  const cached = state.references.get(referenceKey(ref.model, split));
+async function* scoreReference(ctx: LoopContext, state: ReplayState, ref: { model: string; label: string; role: "base" | "source" }, split: "validation" | "test"): AsyncGenerator<SearchEvent, void> {
+  const cached = state.references.get(referenceKey(ref.label, split));
   if (cached) {
-    yield { type: "reference", model: ref.model, role: ref.role, split, fitness: cached.fitness ?? Number.NaN, tasks: cached.tasks, cached: true };
+    yield { type: "reference", model: ref.label, role: ref.role, split, fitness: cached.fitness ?? Number.NaN, tasks: cached.tasks, cached: true };
     return;
   }
   const score = await scoreModel({ backend: ctx.backend, path: ref.model, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.model, emit: ctx.emit, now: ctx.now });
-  await ctx.run.append({ kind: "reference-scored", model: ref.model, role: ref.role, split, tasks: score.tasks, fitness: score.fitness });
-  yield { type: "reference", model: ref.model, role: ref.role, split, fitness: score.fitness, tasks: score.tasks, cached: false };
+  await ctx.run.append({ kind: "reference-scored", model: ref.label, role: ref.role, split, tasks: score.tasks, fitness: score.fitness });
+  yield { type: "reference", model: ref.label, role: ref.role, split, fitness: score.fitness, tasks: score.tasks, cached: false };
 }
 
 async function* scoreHeldout(ctx: LoopContext, id: CandidateId): AsyncGenerator<SearchEvent, void> {
@@ -280,8 +280,10 @@ async function* drain<T>(queue: SearchEvent[], inner: AsyncGenerator<SearchEvent
   }
 }
 
-function referenceModels(space: SearchSpace): { model: string; role: "base" | "source" }[] {
-  return [...(space.base_model ? [{ model: space.base_model, role: "base" as const }] : []), ...space.models.map((m) => ({ model: m.model, role: "source" as const }))];
+/** The base and the source models, labelled as the space names them (the base by its file name). */
+function referenceModels(space: SearchSpace): { model: string; label: string; role: "base" | "source" }[] {
+  const base = space.base_model ? [{ model: space.base_model, label: basename(space.base_model), role: "base" as const }] : [];
+  return [...base, ...space.models.map((m) => ({ model: m.model, label: m.name, role: "source" as const }))];
 }
 
 function candidateId(index: number): CandidateId {

@@ -41,3 +41,20 @@ describe("tensorSeed", () => {
     expect(Number.isInteger(a) && a >= 0 && a < 2 ** 32).toBe(true);
   });
 });
+
+describe("createRandom fillBits", () => {
+  it("continues the same stream as random(), which is exactly bits / 2**32, in any interleaving", () => {
+    const reference = createRandom("bulk");
+    const expected = Array.from({ length: 50 }, () => reference() * 2 ** 32);
+    const random = createRandom("bulk");
+    const got: number[] = [random() * 2 ** 32];
+    const bits = new Uint32Array(20);
+    random.fillBits(bits, 17);
+    got.push(...bits.subarray(0, 17));
+    got.push(random() * 2 ** 32, random() * 2 ** 32);
+    random.fillBits(bits, 20);
+    got.push(...bits);
+    for (let i = got.length; i < 50; i++) got.push(random() * 2 ** 32);
+    expect(got).toEqual(expected);
+  });
+});

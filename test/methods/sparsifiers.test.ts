@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MergeInputError } from "../../src/methods/index.js";
+import { MergeInputError, createRandom, getMergeMethod } from "../../src/methods/index.js";
 import { sparsifyMagnitude } from "../../src/methods/sparsify-magnitude.js";
 import { sparsifyOutliers } from "../../src/methods/sparsify-outliers.js";
 import { dellaKeepProbabilities } from "../../src/methods/sparsify-della.js";
@@ -81,5 +81,28 @@ describe("dellaKeepProbabilities", () => {
         }
       }),
     );
+  });
+});
+
+describe("task-vector merges reusing scratch buffers", () => {
+  it("give the same bits when called again after a larger and a smaller tensor", () => {
+    const make = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.01);
+    for (const name of ["ties", "dare_ties", "breadcrumbs", "della"] as const) {
+      const method = getMergeMethod(name);
+      const run = (n: number) =>
+        method.merge({
+          tensorName: "t",
+          shape: [n / 10, 10],
+          base: make(n, 0),
+          tensors: [make(n, 1), make(n, 2), make(n, 3)],
+          perModel: [1, 2, 3].map((s) => method.perModel.parse({ weight: 0.3 * s, density: 0.4 })) as never,
+          params: method.params.parse({}) as never,
+          random: createRandom(5),
+        });
+      const first = run(500);
+      run(2000);
+      run(100);
+      expect(run(500), name).toEqual(first);
+    }
   });
 });
