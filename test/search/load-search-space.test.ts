@@ -13,17 +13,17 @@ describe("loadSearchSpace", () => {
   it("loads search-spaces/toy.yaml from disk with paths relative to the file", async () => {
     const s = await loadSearchSpace(resolve("search-spaces/toy.yaml"));
     expect(s.methods).toEqual(["task_arithmetic", "ties", "dare_ties"]);
-    expect(s.models.map((m) => m.name)).toEqual(["count", "lookup", "max"]);
-    expect(s.models[0].model).toBe(resolve("examples/toy/expert-count"));
-    expect(s.base_model).toBe(resolve("examples/toy/base"));
+    expect(s.models.map((m) => m.name)).toEqual(["max", "kind", "pick"]);
+    expect(s.models[0].model).toBe(resolve("examples/toy/expert-max.gguf"));
+    expect(s.base_model).toBe(resolve("examples/toy/base.gguf"));
     expect(s.parameters.per_model.weight).toEqual({ kind: "range", lo: 0, hi: 1.5 });
     expect(s.parameters.per_model.density).toEqual({ kind: "range", lo: 0.2, hi: 1 });
     expect(s.objectives.map((o) => [o.taskName, o.metric, o.weight, o.direction])).toEqual([
-      ["toy_count", "exact_match", 1, "maximize"],
-      ["toy_lookup", "exact_match", 1, "maximize"],
       ["toy_max", "exact_match", 1, "maximize"],
+      ["toy_kind", "exact_match", 1, "maximize"],
+      ["toy_pick", "exact_match", 1, "maximize"],
     ]);
-    expect(s.objectives[0].task).toBe(resolve("evals/toy-count.yaml"));
+    expect(s.objectives[0].task).toBe(resolve("evals/toy-max.yaml"));
     expect(s.budget).toEqual({ evaluations: 60 });
     expect(s.optimiser.name).toBe("cma-es");
     expect(s.seed).toBe(1);
