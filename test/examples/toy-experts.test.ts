@@ -54,4 +54,28 @@ describe("toy experts", () => {
       });
     }
   });
+
+  it("with llama.cpp's default F16 KV cache, differs from the training script by at most a few items per task", async () => {
+    const backend = await createLlamaBackend({ threads: 1, kvCache: "F16" });
+    try {
+      for (const model of models) {
+        const skills = Object.keys(scores[model]);
+        const tasks = await Promise.all(skills.map((s) => loadTask(`${EVALS}toy-${s}.yaml`)));
+        const loaded = await backend.loadModel(`${TOY}${model}.gguf`);
+        try {
+          const result = await evaluate(loaded, tasks, { split: "test" });
+          skills.forEach((skill, i) => {
+            const want = new Set(scores[model][skill].test.correct);
+            const got = new Set(result.tasks[i].perItem.filter((r) => Object.values(r.scores)[0] === 1).map((r) => r.index));
+            const differing = [...want].filter((x) => !got.has(x)).length + [...got].filter((x) => !want.has(x)).length;
+            expect(differing, `${model} on ${skill}`).toBeLessThanOrEqual(5);
+          });
+        } finally {
+          await loaded.dispose();
+        }
+      }
+    } finally {
+      await backend.dispose();
+    }
+  });
 });
