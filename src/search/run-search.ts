@@ -40,7 +40,9 @@ type MethodTable = Readonly<Record<string, Parameters<typeof decodeCandidate>[1]
  */
 export async function* searchIter(target: { spacePath: string } | { resume: string }, options: SearchOptions = {}): AsyncGenerator<SearchEvent, SearchSummary> {
   const now = options.now ?? (() => performance.now());
-  const opened = await openSearch({ ...target, runsDir: options.runsDir ?? "runs", runId: options.runId, clock: options.clock });
+  // How candidates are scored goes on record: scores under another KV cache type or item limit are not comparable.
+  const scoring = { kvCache: options.kvCache ?? "F16", evalThreads: options.evalThreads ?? 1, limit: options.limit ?? null };
+  const opened = await openSearch({ ...target, runsDir: options.runsDir ?? "runs", runId: options.runId, clock: options.clock, scoring });
   const { run, space } = opened;
   const tmpRoot = options.tmpDir ?? defaultTmpRoot();
   // A killed session leaves its candidate folder behind; we hold the run's lock, so it is stale.

@@ -22,7 +22,7 @@ export interface OpenedSearch {
  * space (space.yaml) and records where the original lived, so a resume resolves relative model
  * and task paths exactly as the first session did.
  */
-export async function openSearch(args: { spacePath?: string; resume?: string; runsDir: string; runId?: string; clock?: () => Date }): Promise<OpenedSearch> {
+export async function openSearch(args: { spacePath?: string; resume?: string; runsDir: string; runId?: string; clock?: () => Date; scoring?: Record<string, unknown> }): Promise<OpenedSearch> {
   if (args.resume !== undefined) {
     const record = await openRun(args.resume);
     const origin = record.started.settings?.spacePath;
@@ -45,7 +45,7 @@ export async function openSearch(args: { spacePath?: string; resume?: string; ru
     smeltVersion: SMELT_VERSION,
     id: args.runId,
     clock: args.clock,
-    settings: { spacePath, budget: space.budget, objectives: space.objectives.map((o) => ({ task: o.taskName, metric: o.metric, weight: o.weight, direction: o.direction })) },
+    settings: { spacePath, ...args.scoring, budget: space.budget, objectives: space.objectives.map((o) => ({ task: o.taskName, metric: o.metric, weight: o.weight, direction: o.direction })) },
   });
   return { run, space, resumed: false };
 }
