@@ -29,7 +29,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   handler: async (args) => {
     const summary = await runSearchCli({
       space: demoSpace(), "runs-dir": args["runs-dir"], reporter: args.reporter,
-      "merge-threads": 1, "eval-threads": 1, "kv-cache": "f16", keep: 0,
+      "merge-threads": 1, keep: 0,
     });
     const run = await openRun(summary.dir);
     process.stdout.write(`\n${renderLeaderboard(leaderboard(run.entries, { top: 10 }))}\n`);

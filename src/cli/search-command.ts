@@ -10,8 +10,8 @@ interface SearchArgs {
   id?: string;
   reporter: "plain" | "jsonl";
   "merge-threads": number;
-  "eval-threads": number;
-  "kv-cache": "f16" | "f32";
+  "eval-threads"?: number;
+  "kv-cache"?: "f16" | "f32";
   keep: number;
   limit?: number;
   timeout?: number;
@@ -28,10 +28,10 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       .option("id", { type: "string", describe: "Id (folder name) for a new run; default: start time + random suffix" })
       .option("reporter", { choices: ["plain", "jsonl"] as const, default: "plain" as const, describe: "plain: a line per candidate; jsonl: every event as JSON" })
       .option("merge-threads", { type: "number", default: 1, describe: "Worker threads merging candidates" })
-      .option("eval-threads", { type: "number", default: 1, describe: "llama.cpp threads scoring candidates (1 is best for tiny models)" })
-      .option("kv-cache", { choices: ["f16", "f32"] as const, default: "f16" as const, describe: "llama.cpp KV cache type used for scoring (recorded)" })
+      .option("eval-threads", { type: "number", describe: "llama.cpp threads scoring candidates (default 1, best for tiny models; a resume keeps the run's)" })
+      .option("kv-cache", { choices: ["f16", "f32"] as const, describe: "llama.cpp KV cache type for scoring (default f16; recorded, and a resume keeps the run's)" })
       .option("keep", { type: "number", default: 0, describe: "Keep the best N candidate GGUFs in runs/<id>/candidates/" })
-      .option("limit", { type: "number", describe: "Score only the first N items of each task split (quick trials)" })
+      .option("limit", { type: "number", describe: "Score only the first N items of each task split (quick trials; a resume keeps the run's)" })
       .option("timeout", { type: "number", describe: "Per-candidate time limit in seconds; a candidate over it is journaled as failed" })
       .check((a) => {
         if ((a.space === undefined) === (a.resume === undefined)) throw new Error("give either a search space file or --resume runs/<id>");
@@ -71,7 +71,7 @@ export async function runSearchCli(args: SearchArgs): Promise<SearchSummary> {
       runId: args.id,
       mergeThreads: args["merge-threads"],
       evalThreads: args["eval-threads"],
-      kvCache: args["kv-cache"] === "f32" ? "F32" : "F16",
+      kvCache: args["kv-cache"] === undefined ? undefined : args["kv-cache"] === "f32" ? "F32" : "F16",
       keep: args.keep,
       limit: args.limit,
       candidateTimeoutSeconds: args.timeout,

@@ -38,12 +38,14 @@ type MethodTable = Readonly<Record<string, Parameters<typeof decodeCandidate>[1]
  * resumed run rebuilds it by replaying the journal generation by generation; candidates the journal
  * already scored (or saw fail) are told from it, never evaluated again, and pending ones are redone.
  */
-export async function* searchIter(target: { spacePath: string } | { resume: string }, options: SearchOptions = {}): AsyncGenerator<SearchEvent, SearchSummary> {
-  const now = options.now ?? (() => performance.now());
-  // How candidates are scored goes on record: scores under another KV cache type or item limit are not comparable.
-  const scoring = { kvCache: options.kvCache ?? "F16", evalThreads: options.evalThreads ?? 1, limit: options.limit ?? null };
-  const opened = await openSearch({ ...target, runsDir: options.runsDir ?? "runs", runId: options.runId, clock: options.clock, scoring });
+export async function* searchIter(target: { spacePath: string } | { resume: string }, given: SearchOptions = {}): AsyncGenerator<SearchEvent, SearchSummary> {
+  const now = given.now ?? (() => performance.now());
+  // How candidates are scored goes on record: scores under another KV cache type or item limit are
+  // not comparable, so a resume scores as the run started unless told otherwise.
+  const scoring = { kvCache: given.kvCache ?? "F16", evalThreads: given.evalThreads ?? 1, limit: given.limit ?? null };
+  const opened = await openSearch({ ...target, runsDir: given.runsDir ?? "runs", runId: given.runId, clock: given.clock, scoring });
   const { run, space } = opened;
+  const options = withRecordedScoring(given, run);
   const tmpRoot = options.tmpDir ?? defaultTmpRoot();
   // A killed session leaves its candidate folder behind; we hold the run's lock, so it is stale.
   for (const stale of await readdir(tmpRoot).catch(() => [] as string[])) {
@@ -168,6 +170,17 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
     if (!options.backend && backend) await backend.dispose();
     await run.close();
   }
+}
+
+/** Options a resume leaves unset take the values the run started with (run-started settings). */
+function withRecordedScoring(options: SearchOptions, run: Run): SearchOptions {
+  const first = run.entries[0];
+  const recorded = first?.kind === "run-started" ? first.settings : undefined;
+  if (!recorded) return options;
+  const kvCache = recorded.kvCache === "F32" || recorded.kvCache === "F16" ? recorded.kvCache : undefined;
+  const limit = typeof recorded.limit === "number" ? recorded.limit : undefined;
+  const evalThreads = typeof recorded.evalThreads === "number" ? recorded.evalThreads : undefined;
+  return { ...options, kvCache: options.kvCache ?? kvCache, limit: options.limit ?? limit, evalThreads: options.evalThreads ?? evalThreads };
 }
 
 /** Runs a search to its end, handing each event to `onEvent`. */
