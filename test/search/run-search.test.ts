@@ -50,7 +50,8 @@ describe("search loop", () => {
     });
     expect(first.reason).toBe("stopped");
     expect(first.evaluations).toBeLessThan(9);
-    const resumed = await search({ resume: first.dir }) // no limit given: the resume scores with the limit the run recorded;
+    // No limit given: the resume must score with the limit the run recorded, or the results differ.
+    const resumed = await search({ resume: first.dir });
     expect(resumed.reason).toBe("budget");
     const a = replayState((await openRun(reference.dir)).entries);
     const b = replayState((await openRun(resumed.dir)).entries);
