@@ -67,7 +67,9 @@ export class LlamaLoadedModel implements LoadedModel {
       this.checkFits(what, prefix.length + r.continuation.length, `context ${r.context.length} + continuation ${r.continuation.length}`);
       return { prefix, continuation: r.continuation };
     });
-    return this.exclusive(() => runOnRunners(this.runners, prepared, (runner, r) => runner.loglikelihood(r.prefix, r.continuation)));
+    // Requests with the same context (one question's choices) share a sequence: its context is decoded once.
+    const sameContext = (a: (typeof prepared)[number], b: (typeof prepared)[number]) => a.prefix.length === b.prefix.length && a.prefix.every((t, i) => t === b.prefix[i]);
+    return this.exclusive(() => runOnRunners(this.runners, prepared, (runner, r) => runner.loglikelihood(r.prefix, r.continuation), sameContext));
   }
 
   async generate(requests: readonly GenerateRequest[]): Promise<string[]> {
