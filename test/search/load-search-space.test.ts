@@ -12,12 +12,12 @@ const tmp = useTempDir("search-space");
 describe("loadSearchSpace", () => {
   it("loads search-spaces/toy.yaml from disk with paths relative to the file", async () => {
     const s = await loadSearchSpace(resolve("search-spaces/toy.yaml"));
-    expect(s.methods).toEqual(["task_arithmetic", "ties", "dare_ties"]);
+    expect(s.methods).toEqual(["task_arithmetic"]);
     expect(s.models.map((m) => m.name)).toEqual(["max", "kind", "pick"]);
     expect(s.models[0].model).toBe(resolve("examples/toy/expert-max.gguf"));
     expect(s.base_model).toBe(resolve("examples/toy/base.gguf"));
     expect(s.parameters.per_model.weight).toEqual({ kind: "range", lo: 0, hi: 1.5 });
-    expect(s.parameters.per_model.density).toEqual({ kind: "range", lo: 0.2, hi: 1 });
+    expect(s.parameters.per_model.density).toBeUndefined();
     expect(s.objectives.map((o) => [o.taskName, o.metric, o.weight, o.direction])).toEqual([
       ["toy_max", "exact_match", 1, "maximize"],
       ["toy_kind", "exact_match", 1, "maximize"],
@@ -26,9 +26,16 @@ describe("loadSearchSpace", () => {
     expect(s.objectives[0].task).toBe(resolve("evals/toy-max.yaml"));
     expect(s.budget).toEqual({ evaluations: 60 });
     expect(s.optimiser.name).toBe("cma-es");
+    expect(s.optimiser.sigma0).toBe(0.3);
     expect(s.seed).toBe(1);
     expect(s.out_type).toBe("f16");
     expect(Object.isFrozen(s.models[0])).toBe(true);
+  });
+
+  it.each(["toy-demo.yaml", "toy-methods.yaml"])("loads the shipped search-spaces/%s", async (file) => {
+    const s = await loadSearchSpace(resolve("search-spaces", file));
+    expect(s.models.map((m) => m.name)).toEqual(["max", "kind", "pick"]);
+    expect(s.base_model).toBe(resolve("examples/toy/base.gguf"));
   });
 
   it("takes a bare file name that exists next to the space as a local model, not a Hub repository", async () => {
