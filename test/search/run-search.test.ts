@@ -71,4 +71,17 @@ describe("search loop", () => {
     expect(rebuilt.byteLength).toBe(kept.byteLength);
     expect(Buffer.compare(rebuilt, kept)).toBe(0);
   });
+
+  it("journals a candidate that fails (here: over its time limit) and goes on to the end of the budget", async () => {
+    const space = await makeSpace(3, "space4.yaml");
+    const events: SearchEvent[] = [];
+    const summary = await search({ spacePath: space }, { runsDir: path("runs"), runId: "timeouts", limit: 3, candidateTimeoutSeconds: 1e-9, onEvent: (e) => events.push(e) });
+    expect(summary.reason).toBe("budget");
+    const state = replayState((await openRun(summary.dir)).entries);
+    expect(state.failed.size).toBe(3);
+    expect(state.scored.size).toBe(0);
+    for (const f of state.failed.values()) expect(f).toMatchObject({ phase: "score", reason: expect.stringMatching(/time limit/) });
+    expect(events.filter((e) => e.type === "failed")).toHaveLength(3);
+    expect(summary.best).toBeUndefined();
+  });
 });
