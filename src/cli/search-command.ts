@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import type { CommandModule } from "yargs";
-import { leaderboard, openRun, renderLeaderboard, searchIter, SmeltError, type SearchSummary } from "../index.js";
+import { leaderboard, openRun, renderLeaderboard, searchIter, type SearchSummary } from "../index.js";
 import { jsonlReporter, plainReporter } from "./search-reporters.js";
 
 interface SearchArgs {
@@ -82,9 +82,6 @@ export async function runSearchCli(args: SearchArgs): Promise<SearchSummary> {
       if (next.done) return next.value;
       reporter.event(next.value);
     }
-  } catch (error) {
-    if (error instanceof SmeltError) throw error;
-    throw error;
   } finally {
     process.off("SIGINT", onSigint);
   }

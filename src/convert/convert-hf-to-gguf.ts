@@ -70,7 +70,8 @@ export async function convertHfToGguf(dir: string, options: ConvertOptions): Pro
       }
       return hf!;
     });
-    const dtypes = specs.map((s) => (s.isNorm ? "F32" : (ggufTensorDtype(want, s.shape) as GgufDType)));
+    // Norms are the 1-D tensors, which ggufTensorDtype keeps in F32 as llama.cpp wants.
+    const dtypes = specs.map((s) => ggufTensorDtype(want, s.shape) as GgufDType);
     sink = await createGgufSink({
       path: target.temp,
       metadata: llamaGgufMetadata(config, options.name ?? basename(dir), { dtype: want }),

@@ -45,11 +45,12 @@ export async function* mergeIter(recipe: Recipe, options: MergeOptions): AsyncGe
   const now = options.now ?? (() => performance.now());
   const started = now();
   const format = options.format ?? (options.output.toLowerCase().endsWith(".gguf") ? "gguf" : "safetensors");
+  // Checked before any thread starts: a refused output must not leave a pool of workers behind.
+  const target = await prepareOutput(options.output, options.force ?? false);
   const ownPool = options.pool ? undefined : createMergePool(options.threads ?? Math.min(availableParallelism(), 8));
   const pool = options.pool ?? ownPool!;
   let models: OpenedModels | undefined;
   let sink: TensorSink | undefined;
-  const target = await prepareOutput(options.output, options.force ?? false);
   try {
     models = await openRecipeModels(recipe, options.baseDir ?? process.cwd());
     const plan = planMerge(recipe, models.tensorLists(), mergeMethods);
