@@ -16,13 +16,13 @@ export function reportMethods(data: ReportData): string[] {
 
 type Datum = Record<string, string | number | boolean>;
 
-/** One label per position and role: sources that score the same on both axes share one ("kind, pick"). */
-function coincidentLabels(references: readonly Datum[]): Datum[] {
+/** One label per position (and role, unless `anyRole`): references that score the same share one ("kind, pick"). */
+function coincidentLabels(references: readonly Datum[], anyRole = false): Datum[] {
   const at = new Map<string, Datum>();
   for (const r of references) {
-    const key = `${r.role},${r.x},${r.y}`;
+    const key = `${anyRole ? "" : r.role},${r.x},${r.y}`;
     const seen = at.get(key);
-    at.set(key, seen === undefined ? { x: r.x, y: r.y, role: r.role, model: r.model } : { ...seen, model: `${seen.model}, ${r.model}` });
+    at.set(key, seen === undefined ? { ...r } : { ...seen, model: `${seen.model}, ${r.model}` });
   }
   return [...at.values()];
 }
@@ -117,7 +117,7 @@ function stripPlot(data: ReportData, task: ReportTask): Plot {
   const references: Datum[] = refs.map((r) => ({ model: r.model, role: r.role, row: "reference models", x: r.tasks[task.name].value, j: 0, label: referenceLabel(r) }));
   const x = { field: "x", type: "quantitative", title: taskAxisTitle(task), scale: scoreScale([...points, ...references].map((d) => d.x as number)) } as const;
   const y = { field: "row", type: "nominal", title: null, scale: { domain: rows } } as const;
-  const yOffset = { field: "j", type: "quantitative", scale: { domain: [-2, 2] } } as const;
+  const yOffset = { field: "j", type: "quantitative", scale: { domain: [-1.3, 1.3] } } as const;
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: 560,
@@ -133,7 +133,7 @@ function stripPlot(data: ReportData, task: ReportTask): Plot {
         mark: { type: "point", filled: true, size: 90, color: REFERENCE_COLOR },
         encoding: { shape: { field: "role", type: "nominal", scale: { domain: ["base", "source"], range: [REFERENCE_SHAPES.base, REFERENCE_SHAPES.source] } }, description: { field: "label" } },
       },
-      { name: MARKS.referenceLabels, data: { values: references }, mark: { type: "text", dy: -10, fontSize: 11, fontWeight: 600, color: REFERENCE_COLOR }, encoding: { text: { field: "model" } } },
+      { name: MARKS.referenceLabels, data: { values: coincidentLabels(references, true) }, mark: { type: "text", dy: -10, fontSize: 11, fontWeight: 600, color: REFERENCE_COLOR }, encoding: { text: { field: "model" } } },
     ],
   } as unknown as TopLevelSpec;
   return { id: "pareto-1", section: "pareto", title: `${task.name} by method`, caption: `${points.length} scored candidates; with a single task the best score is the whole front (${front.length}).`, spec };

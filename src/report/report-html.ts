@@ -32,7 +32,7 @@ export function reportHtml(data: ReportData, plots: readonly RenderedPlot[], opt
   const e = escapeHtml;
   const methods = reportMethods(data);
   const of = (section: Plot["section"]) => plots.filter((p) => p.plot.section === section);
-  const legend = reportLegend(methods, { heldout: data.candidates.some((c) => c.heldout !== undefined), failures: data.failures.length > 0 });
+  const legend = reportLegend(methods, { heldout: data.tasks.length > 1 && data.candidates.some((c) => c.heldout !== undefined), failures: data.failures.length > 0 });
   const none = (what: string) => `<p class="notice">${what}</p>`;
   const pareto = of("pareto");
   const convergence = of("convergence");

@@ -45,6 +45,32 @@ describe.each(FIXTURE_RUNS)("the plots of the real run %s", (name) => {
   });
 });
 
+describe("plots of other runs", () => {
+  it("draws a strip per method for a single-task run; the front is its best score", async () => {
+    const run = await openFixture("toy-demo");
+    const only = <T extends { tasks: Record<string, unknown> }>(e: T): T => ({ ...e, tasks: { toy_pick: e.tasks.toy_pick } });
+    const entries = run.entries.map((e) => (e.kind === "candidate-scored" || e.kind === "heldout-scored" || e.kind === "reference-scored" ? only(e) : e));
+    const data = reportData({ ...run, entries });
+    expect(data.tasks.map((t) => t.name)).toEqual(["toy_pick"]);
+    const best = Math.max(...data.candidates.map((c) => c.tasks.toy_pick.value));
+    expect(data.candidates.filter((c) => c.pareto).map((c) => c.tasks.toy_pick.value)).toEqual(data.candidates.filter((c) => c.tasks.toy_pick.value === best).map(() => best));
+    const [strip, ...others] = reportPlots(data).filter((p) => p.section === "pareto");
+    expect(others).toEqual([]);
+    const svg = await renderSvg(strip.spec);
+    expect(countMarks(svg, M.candidates)).toBe(data.candidates.length);
+    expect(countMarks(svg, M.paretoFront)).toBe(data.candidates.filter((c) => c.pareto).length);
+    expect(countMarks(svg, M.references)).toBe(4);
+  });
+
+  it("gives every point its candidate as a tooltip (an SVG title)", async () => {
+    const data = reportData(await openFixture("toy-demo"));
+    const svg = await renderSvg(reportPlots(data)[0].spec);
+    const best = data.candidates.find((c) => c.rank === 1)!;
+    expect(svg).toMatch(new RegExp(`<path aria-label="${best.id} · task_arithmetic · gen ${best.generation} · rank 1 · Pareto · fitness 1.450 · toy_max 0.800±0.092[^"]*"[^>]*><title>${best.id} · `));
+    expect((svg.match(/<title>/g) ?? []).length).toBeGreaterThanOrEqual(data.candidates.length);
+  });
+});
+
 describe("renderReport", () => {
   it("writes one self-contained page: inline SVG and CSS, no script, no external reference", async () => {
     const html = await renderReport(await openFixture("toy-methods"), { clock: () => new Date("2026-12-05T00:00:00Z") });
