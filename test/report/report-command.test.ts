@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
@@ -71,6 +71,14 @@ describe("smelt report errors (through main)", () => {
     expect(await run(["report", corrupt])).toMatchObject({ code: 1, err: expect.stringMatching(/journal\.jsonl:3: journal line 3 is not valid JSON/) });
 
     for (const d of [blank, corrupt]) expect((await readdir(d)).sort()).toEqual(["journal.jsonl", "space.yaml"]);
+  });
+
+  it("reports a run whose journal ends in a torn line, and says so", async () => {
+    const dir = await copyFixture("toy-demo", path("torn"));
+    await appendFile(join(dir, "journal.jsonl"), '{"seq":66,"kind":"candidate-pro');
+    const result = await run(["report", dir]);
+    expect(result).toMatchObject({ code: 0, err: expect.stringMatching(/journal\.jsonl ends in a torn line 66 \(a crash mid-write\); it is ignored\n$/) });
+    expect(await readFile(join(dir, "report.html"), "utf8")).toContain("The journal ends in a torn line 66 (a crash mid-write); it is ignored.");
   });
 
   it("refuses an output folder that does not exist, leaving nothing behind", async () => {
