@@ -9,3 +9,4 @@ export * from "./arch/index.js";
 export * from "./store/index.js";
 export * from "./search/index.js";
 export * from "./convert/index.js";
+export * from "./hub/index.js";
