@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { mergeIter, parseRecipe, SmeltError, type MergeEvent, type MergeResult, type OutType } from "../index.js";
 import { formatBytes, formatDuration, progressBar } from "./format.js";
+import { pullProgress } from "./pull-progress.js";
 
 interface MergeArgs {
   recipe: string;
@@ -50,6 +51,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       baseDir: dirname(path),
       allowNonFinite: args["allow-nonfinite"],
       maxShardBytes: args["max-shard-size"] ? parseSize(args["max-shard-size"]) : undefined,
+      // Hub references in the recipe are pulled into the HF cache first; their progress is shown too.
+      hub: { onEvent: pullProgress({ json: args.json, verbose: false }).onEvent },
     });
     const result = await report(events, args.json);
     if (!args.json) {

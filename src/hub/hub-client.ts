@@ -37,12 +37,15 @@ export function isNetworkError(error: unknown): boolean {
   return false;
 }
 
+/** The most specific reason in a chain of causes: the first errno code, else the innermost message. */
 function networkReason(error: unknown): string {
+  let innermost = error instanceof Error ? error.message : String(error);
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === "string") return `${code}: ${e.message}`;
+    innermost = e.message;
   }
-  return error instanceof Error ? error.message : String(error);
+  return innermost;
 }
 
 function label(where: HubWhere): string {
