@@ -40,7 +40,7 @@ export function createBlobHasher(etag: string, size: number): BlobHasher {
 /** Feeds the first `length` bytes of `path` (all of it by default) into `hasher`. */
 export async function hashFileInto(hasher: BlobHasher, path: string, length?: number): Promise<void> {
   if (length === 0) return;
-  const stream = createReadStream(path, length === undefined ? {} : { start: 0, end: length - 1 });
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, ...(length === undefined ? {} : { start: 0, end: length - 1 }) });
   for await (const chunk of stream) hasher.update(chunk as Buffer);
 }
 
