@@ -58,7 +58,7 @@ export async function* pullIter(ref: string | HubModelRef, options: HubOptions =
   try {
     if (opts.offline) {
       const cached = await readCachedSnapshot(cache, revision, opts.verify);
-      yield { event: "resolved", repo, revision, commit: cached.commit, files: [], fromCache: true };
+      yield { event: "resolved", repo, revision, commit: cached.commit, files: await cachedFiles(cache, cached.commit, cached.files), fromCache: true };
       const result = finish(cached.commit, cached.kind, cached.files, 0, true);
       yield { event: "pulled", ...result };
       return result;
@@ -73,7 +73,7 @@ export async function* pullIter(ref: string | HubModelRef, options: HubOptions =
         throw new HubError("network", { repo, revision }, `${error.message} The cache cannot stand in: ${(cacheError as Error).message}`, { cause: error });
       });
       yield { event: "warning", repo, message: `${opts.hubUrl} cannot be reached; using ${repo}@${revision} from the cache (commit ${cached.commit})` };
-      yield { event: "resolved", repo, revision, commit: cached.commit, files: [], fromCache: true };
+      yield { event: "resolved", repo, revision, commit: cached.commit, files: await cachedFiles(cache, cached.commit, cached.files), fromCache: true };
       const result = finish(cached.commit, cached.kind, cached.files, 0, true);
       yield { event: "pulled", ...result };
       return result;
@@ -128,6 +128,11 @@ async function shardsOf(cache: RepoCache, commit: string, index: RepoFile, byPat
     }
     return file;
   });
+}
+
+/** The files of a cached snapshot as the `resolved` event lists them. */
+async function cachedFiles(cache: RepoCache, commit: string, files: readonly string[]): Promise<{ path: string; size: number; cached: boolean }[]> {
+  return Promise.all(files.map(async (path) => ({ path, size: (await stat(cache.snapshotFile(commit, path))).size, cached: true })));
 }
 
 async function isCached(cache: RepoCache, file: RepoFile): Promise<boolean> {

@@ -163,8 +163,10 @@ describe("pull: offline and unreachable", () => {
     const options = freshOptions();
     const online = await pull("toy/max", options);
     const seen = hub.requests.length;
-    const offline = await pull("toy/max", { ...options, env: { HF_HUB_OFFLINE: "1" } });
+    const events: PullEvent[] = [];
+    const offline = await pull("toy/max", { ...options, env: { HF_HUB_OFFLINE: "1" }, onEvent: (e) => events.push(e) });
     expect(hub.requests.length).toBe(seen);
+    expect(events[0]).toMatchObject({ event: "resolved", fromCache: true, files: [{ path: "config.json", size: 510, cached: true }, { path: "model.safetensors", size: 1744168, cached: true }] });
     expect(offline).toMatchObject({ folder: online.folder, commit: online.commit, fromCache: true, downloadedBytes: 0 });
   });
 
