@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { createBlobHasher, hashFileInto, type BlobHasher } from "./blob-hash.js";
 import type { HubClient } from "./hub-client.js";
 import { isNetworkError } from "./hub-client.js";
@@ -78,6 +78,7 @@ export async function* downloadBlob(args: DownloadBlobArgs): AsyncGenerator<Pull
     }
     const digest = hasher.digest();
     if (offset === file.size && digest === file.etag) {
+      if (file.size === 0) await writeFile(partial, new Uint8Array(0));
       await rename(partial, cache.blob(file.etag));
       return { fetchedBytes, seconds: (now() - started) / 1000 };
     }
@@ -187,6 +188,10 @@ async function* fetchInto(args: FetchIntoArgs): AsyncGenerator<PullEvent, { byte
     }
     await flush();
     yield progress(args, offset, offset - start);
+    if (offset < file.size) {
+      // A body that ends cleanly but short (no Content-Length to catch it): resume like a drop.
+      throw new FetchAborted(offset - start, new HubError("network", where, `${client.hubUrl} ended ${file.path} after ${offset} of ${file.size} bytes.`));
+    }
     return { bytes: offset - start, end: offset, hasher };
   } catch (error) {
     if (error instanceof HubError && error.reason === "corrupt") await rm(partial, { force: true });

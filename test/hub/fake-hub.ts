@@ -12,7 +12,8 @@
  * Errors are shaped like the Hub's (status + X-Error-Code + JSON `error`): unknown or private
  * repositories 401 RepoNotFound (404 when a token was sent), unknown revisions 404
  * RevisionNotFound, unknown files 404 EntryNotFound, gated repositories 401/403 GatedRepo.
- * Hooks inject failures: a connection dropped after N bytes, corrupted bytes, a status code.
+ * Hooks inject failures: a connection dropped after N bytes, a body that ends early, corrupted
+ * bytes, a status code.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -62,6 +63,8 @@ export interface FakeHub {
   setRepo(name: string, repo: FakeRepo): void;
   /** The next `times` downloads of `path` send `bytes` bytes of the body and then drop the connection. */
   dropAfter(path: string, bytes: number, times?: number): void;
+  /** The next `times` downloads of `path` end cleanly after `bytes` bytes, with no Content-Length to tell. */
+  endEarly(path: string, bytes: number, times?: number): void;
   /** The next `times` downloads of `path` send the right length with one byte flipped. */
   corrupt(path: string, times?: number): void;
   /** The next `times` requests whose URL contains `urlPart` answer `status`. */
@@ -92,6 +95,7 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const repos = new Map<string, { repo: FakeRepo; snapshots: Map<string, Snapshot> }>();
   const requests: FakeRequest[] = [];
   const drops = new Map<string, { bytes: number; times: number }>();
+  const shortBodies = new Map<string, { bytes: number; times: number }>();
   const corruptions = new Map<string, number>();
   const failures: { urlPart: string; status: number; times: number }[] = [];
 
@@ -202,6 +206,12 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       body = Buffer.from(body);
       body[body.byteLength >> 1] ^= 0xff;
     }
+    const short = shortBodies.get(path);
+    if (short && short.times > 0 && req.method !== "HEAD") {
+      short.times--;
+      res.writeHead(range ? 206 : 200, { ...headers, "content-type": "application/octet-stream", ...(range && { "content-range": `bytes ${start}-${end}/${all.byteLength}` }) });
+      return res.end(body.subarray(0, Math.min(short.bytes, body.byteLength)));
+    }
     res.writeHead(range ? 206 : 200, {
       ...headers,
       "accept-ranges": "bytes",
@@ -238,6 +248,7 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     gitSha1Of: (repo, path, revision) => gitSha1(fileOf(repo, path, revision).bytes),
     setRepo,
     dropAfter: (path, bytes, times = 1) => void drops.set(path, { bytes, times }),
+    endEarly: (path, bytes, times = 1) => void shortBodies.set(path, { bytes, times }),
     corrupt: (path, times = 1) => void corruptions.set(path, times),
     failWith: (urlPart, status, times = 1) => void failures.push({ urlPart, status, times }),
     close: () =>

@@ -16,6 +16,7 @@ beforeAll(async () => {
       "toy/max": { files: toyFiles("expert-max"), revisions: { "v1.0": toyFiles("expert-kind") } },
       "toy/base": { files: toyFiles("base") },
       "toy/pick": { files: toyFiles("expert-pick") },
+      "toy/empty-file": { files: { ...toyFiles("base"), "added_tokens.json": "" } },
     },
   });
 });
@@ -67,6 +68,13 @@ describe("pull: the Hugging Face cache layout", () => {
     expect(events.at(-1)).toMatchObject({ event: "pulled", downloadedBytes: 0 });
   });
 
+  it("stores an empty file as git's empty blob", async () => {
+    const result = await pull("toy/empty-file", freshOptions());
+    expect(result.files).toContain("added_tokens.json");
+    expect(await readlink(join(result.folder, "added_tokens.json"))).toBe("../../blobs/e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    expect((await stat(join(result.folder, "added_tokens.json"))).size).toBe(0);
+  });
+
   it("resolves tags and commit hashes: refs/<tag> is written, a commit needs no ref", async () => {
     const options = freshOptions();
     const tagged = await pull("toy/max@v1.0", options);
@@ -91,6 +99,17 @@ describe("pull: interrupted and corrupted downloads", () => {
     expect(ranged.map((r) => r.headers.range)).toContain("bytes=600000-");
     expect(events.some((e) => e.event === "warning" && /connection dropped/.test(e.message))).toBe(true);
     expect(events.filter((e) => e.event === "file-start" && e.path === "model.safetensors").map((e) => e.event === "file-start" && e.resumeFrom)).toEqual([0, 600_000]);
+    const folder = join(options.cacheDir, "models--toy--pick", "snapshots", hub.commitOf("toy/pick"));
+    expect(sha256(await readFile(join(folder, "model.safetensors")))).toBe(hub.sha256Of("toy/pick", "model.safetensors"));
+  });
+
+  it("resumes a body that ends early without a Content-Length", async () => {
+    const options = freshOptions();
+    hub.endEarly("model.safetensors", 400_000);
+    const seen = hub.requests.length;
+    const events = await collect("toy/pick", options);
+    expect(hub.requests.slice(seen).map((r) => r.headers.range)).toContain("bytes=400000-");
+    expect(events.some((e) => e.event === "warning" && /ended model\.safetensors after 400000 of 1744168 bytes/.test(e.message))).toBe(true);
     const folder = join(options.cacheDir, "models--toy--pick", "snapshots", hub.commitOf("toy/pick"));
     expect(sha256(await readFile(join(folder, "model.safetensors")))).toBe(hub.sha256Of("toy/pick", "model.safetensors"));
   });
