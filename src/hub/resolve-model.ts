@@ -68,8 +68,12 @@ async function resolveSide(side: string, whole: string, baseDir: string, hub: Hu
     const pulled = await pull({ repo: parsed.repo, revision: parsed.revision }, hub);
     return { path: pulled.folder, pulled };
   } catch (error) {
+    // The reference may be a mistyped local path: say that it is not one before the Hub's answer.
     if (error instanceof HubError && error.reason === "repo-not-found") {
       throw new HubError(error.reason, error, `${what} "${side}" is neither a local path (${local} does not exist) nor a repository the Hub knows: ${error.message}`, { cause: error });
+    }
+    if (error instanceof HubError && (error.reason === "network" || error.reason === "offline-missing")) {
+      throw new HubError(error.reason, error, `${what} "${side}" is not a local path (${local} does not exist), and as a Hugging Face reference: ${error.message}`, { cause: error });
     }
     throw error;
   }

@@ -112,6 +112,7 @@ describe("resolveModel", () => {
     await expect(resolveModel("./nowhere+toy/lora", hubOptions())).rejects.toThrow(/model "\.\/nowhere" \(in "\.\/nowhere\+toy\/lora"\) not found at/);
     await expect(resolveModel("toy/absent", hubOptions())).rejects.toThrow(/model "toy\/absent" is neither a local path \(.*toy\/absent does not exist\) nor a repository the Hub knows/);
     await expect(resolveModel("toy/base+toy/max", hubOptions())).rejects.toThrow(/toy\/max is not a PEFT adapter repository/);
+    await expect(resolveModel("toy/absent", { ...hubOptions(), offline: true })).rejects.toThrow(/model "toy\/absent" is not a local path \(.*\), and as a Hugging Face reference: toy\/absent@main is not in the Hugging Face cache/);
   });
 });
 
