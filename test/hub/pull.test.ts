@@ -215,6 +215,24 @@ describe("pull: offline and unreachable", () => {
   });
 });
 
+describe("injected I/O", () => {
+  it("every request goes through the fetch passed in (model info, tree listing, downloads)", async () => {
+    const seen: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      seen.push(String(input));
+      return fetch(input, init);
+    };
+    await pull("toy/base", freshOptions({ fetch: counting }));
+    const commit = hub.commitOf("toy/base");
+    expect(seen.map((u) => u.replace(hub.url, "").split("?")[0])).toEqual([
+      "/api/models/toy/base/revision/main",
+      `/api/models/toy/base/tree/${commit}`,
+      `/toy/base/resolve/${commit}/config.json`,
+      `/toy/base/resolve/${commit}/model.safetensors`,
+    ]);
+  });
+});
+
 describe("pullIter", () => {
   it("streams resolved, per-file progress and pulled events, and returns the result", async () => {
     const it = pullIter("toy/base", freshOptions());
