@@ -114,7 +114,9 @@ async function* fetchInto(args: FetchIntoArgs): AsyncGenerator<PullEvent, { byte
   const url = `${client.hubUrl}/${where.repo}/resolve/${args.commit}/${file.path.split("/").map(encodeURIComponent).join("/")}`;
   let response: Response;
   try {
-    response = await client.fetch(url, { headers: args.offset > 0 ? { range: `bytes=${args.offset}-` } : {} });
+    // identity: Range offsets and the hash must apply to the file's bytes, not to a compressed form.
+    const headers: Record<string, string> = { "accept-encoding": "identity", ...(args.offset > 0 && { range: `bytes=${args.offset}-` }) };
+    response = await client.fetch(url, { headers });
   } catch (error) {
     if (isNetworkError(error)) throw new FetchAborted(0, error);
     throw error;
