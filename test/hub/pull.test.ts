@@ -97,7 +97,7 @@ describe("pull: interrupted and corrupted downloads", () => {
     const events = await collect("toy/pick", options);
     const ranged = hub.requests.slice(seen).filter((r) => r.headers.range !== undefined);
     expect(ranged.map((r) => r.headers.range)).toContain("bytes=600000-");
-    expect(ranged.every((r) => r.headers["accept-encoding"] === "identity")).toBe(true);
+    expect(ranged.every((r) => /^identity(, identity)?$/.test(String(r.headers["accept-encoding"])))).toBe(true); // undici repeats a given accept-encoding
     expect(events.some((e) => e.event === "warning" && /connection dropped/.test(e.message))).toBe(true);
     expect(events.filter((e) => e.event === "file-start" && e.path === "model.safetensors").map((e) => e.event === "file-start" && e.resumeFrom)).toEqual([0, 600_000]);
     const folder = join(options.cacheDir, "models--toy--pick", "snapshots", hub.commitOf("toy/pick"));
