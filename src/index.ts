@@ -9,4 +9,5 @@ export * from "./arch/index.js";
 export * from "./store/index.js";
 export * from "./search/index.js";
 export * from "./convert/index.js";
+export * from "./hub/index.js";
 export * from "./report/index.js";

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { mergeIter, parseRecipe, SmeltError, type MergeEvent, type MergeResult, type OutType } from "../index.js";
 import { formatBytes, formatDuration, progressBar } from "./format.js";
+import { pullProgress } from "./pull-progress.js";
 
 interface MergeArgs {
   recipe: string;
@@ -27,7 +28,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .option("out-type", { choices: ["f32", "f16", "bf16", "q8_0"] as const, describe: "Output storage type (default: recipe out_dtype/dtype, else the inputs'; f16 for GGUF)" })
       .option("threads", { type: "number", describe: "Worker threads (default: CPU cores; 0 = merge on the main thread)" })
       .option("force", { type: "boolean", default: false, describe: "Replace OUT if it exists (the old one is kept until the new one is complete)" })
-      .option("json", { type: "boolean", default: false, describe: "Print progress events as JSON lines on stdout" })
+      .option("json", { type: "boolean", default: false, describe: "Print progress events (the merge's, and Hub downloads') as JSON lines on stdout" })
       .option("allow-nonfinite", { type: "boolean", default: false, describe: "Warn about NaN/Inf in input tensors instead of refusing them" })
       .option("max-shard-size", { type: "string", describe: "Largest safetensors shard, e.g. 2GB or 500MB (default 5GB)" })
       .example("$0 merge recipe.yaml -o merged/", "Merge to a Hugging Face folder")
@@ -50,6 +51,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       baseDir: dirname(path),
       allowNonFinite: args["allow-nonfinite"],
       maxShardBytes: args["max-shard-size"] ? parseSize(args["max-shard-size"]) : undefined,
+      // Hub references in the recipe are pulled into the HF cache first; their progress is shown too.
+      hub: { onEvent: pullProgress({ json: args.json, verbose: false }).onEvent },
     });
     const result = await report(events, args.json);
     if (!args.json) {

@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { layerIndexOf } from "../arch/layer-index.js";
 import type { DType } from "../tensor/dtype.js";
+import type { HubOptions } from "../hub/index.js";
 import { openModel } from "./open-model.js";
 
 /** What `smelt inspect` reports about a model: plain data, printed as a table or JSON. */
 export interface ModelSummary {
   readonly path: string;
+  /** Where the model's files are, when that is not `path` itself (a Hub reference's cache snapshot). */
+  readonly folder?: string;
   readonly format: "safetensors" | "gguf";
   readonly architecture: string | undefined;
   readonly parameters: number;
@@ -39,8 +42,12 @@ const HF_SETTINGS = [
   "intermediate_size", "vocab_size", "max_position_embeddings",
 ];
 
-export async function describeModel(path: string): Promise<ModelSummary> {
-  const model = await openModel(path, process.cwd());
+/**
+ * Summarises a model: a local GGUF, .safetensors or HF folder, or a Hub reference
+ * (`org/name[@rev]`, pulled into the HF cache first with `hub`'s options).
+ */
+export async function describeModel(path: string, hub: HubOptions = {}): Promise<ModelSummary> {
+  const model = await openModel(path, process.cwd(), hub);
   try {
     const list = model.source.list();
     const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -70,6 +77,7 @@ export async function describeModel(path: string): Promise<ModelSummary> {
     const { architecture, settings } = model.format === "gguf" ? ggufSettings(model.source) : await hfSettings(model.folder);
     return {
       path,
+      ...(model.folder !== undefined && model.folder !== resolve(path) && { folder: model.folder }),
       format: model.format,
       architecture,
       parameters,

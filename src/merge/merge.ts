@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { OutputError, SmeltError } from "../errors.js";
+import type { HubOptions } from "../hub/index.js";
 import { mergeMethods } from "../methods/index.js";
 import { planMerge, type Recipe } from "../recipe/index.js";
 import type { TensorSink } from "../tensor/tensor-source.js";
@@ -34,6 +35,11 @@ export interface MergeOptions {
   readonly seed?: number;
   /** Clock, injectable for tests. Defaults to performance.now in ms. */
   readonly now?: () => number;
+  /**
+   * How Hub references (`org/name[@rev]`) are resolved and downloaded: cache folder, token,
+   * offline mode, a progress callback. Defaults follow huggingface_hub's environment variables.
+   */
+  readonly hub?: HubOptions;
 }
 
 /**
@@ -52,7 +58,7 @@ export async function* mergeIter(recipe: Recipe, options: MergeOptions): AsyncGe
   let models: OpenedModels | undefined;
   let sink: TensorSink | undefined;
   try {
-    models = await openRecipeModels(recipe, options.baseDir ?? process.cwd());
+    models = await openRecipeModels(recipe, options.baseDir ?? process.cwd(), options.hub);
     const plan = planMerge(recipe, models.tensorLists(), mergeMethods);
     const output = await createOutputSink({ recipe, plan, models, format, outType: options.outType, path: target.temp, maxShardBytes: options.maxShardBytes });
     sink = output.sink;

@@ -1,6 +1,6 @@
 import { open, stat } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
-import { SmeltError } from "../errors.js";
+import { join } from "node:path";
+import { resolveModel, type HubOptions } from "../hub/index.js";
 import { openGguf } from "../tensor/gguf/index.js";
 import { openHfCheckpoint } from "../tensor/safetensors/index.js";
 import type { TensorSource } from "../tensor/tensor-source.js";
@@ -16,54 +16,31 @@ export interface OpenedModel {
 }
 
 /**
- * Opens a model reference from a recipe: a local HF folder, a .safetensors or .gguf file, or
- * `base+adapter` (a PEFT LoRA adapter folder applied to its base on the fly). Relative paths are
- * resolved against `baseDir` (the recipe's folder).
+ * Opens a model reference from a recipe: a local HF folder, a .safetensors or .gguf file, a
+ * Hugging Face Hub reference (`org/name[@revision]`, pulled into the shared HF cache; the file
+ * system is checked first, as mergekit does), or `base+adapter` (a PEFT LoRA adapter folder or
+ * Hub repository applied to its base on the fly). Relative paths are resolved against `baseDir`
+ * (the recipe's folder).
  */
-export async function openModel(ref: string, baseDir: string): Promise<OpenedModel> {
-  const whole = resolvePath(ref, baseDir);
-  if (!(await exists(whole)) && ref.includes("+")) {
-    const plus = ref.lastIndexOf("+");
-    const base = await openModel(ref.slice(0, plus), baseDir);
-    const adapterDir = resolvePath(ref.slice(plus + 1), baseDir);
-    await requireExists(adapterDir, ref.slice(plus + 1), "LoRA adapter folder");
-    const adapter = await openHfCheckpoint(adapterFile(adapterDir));
-    const source = await openLoraOverlay(base.source, adapterDir, adapter);
-    return { ref, source, format: base.format, folder: base.folder };
-  }
-  await requireExists(whole, ref, "model");
-  const info = await stat(whole);
-  if (info.isDirectory()) {
-    return { ref, source: await openHfCheckpoint(whole), format: "safetensors", folder: whole };
-  }
-  if (await isGguf(whole)) return { ref, source: await openGguf(whole), format: "gguf", folder: undefined };
-  return { ref, source: await openHfCheckpoint(whole), format: "safetensors", folder: undefined };
-}
-
-function adapterFile(dir: string): string {
-  return join(dir, "adapter_model.safetensors");
-}
-
-function resolvePath(ref: string, baseDir: string): string {
-  return isAbsolute(ref) ? ref : resolve(baseDir, ref);
-}
-
-async function exists(path: string): Promise<boolean> {
+export async function openModel(ref: string, baseDir: string, hub: HubOptions = {}): Promise<OpenedModel> {
+  const resolved = await resolveModel(ref, { ...hub, baseDir });
+  const base = await openLocal(ref, resolved.path);
+  if (resolved.adapter === undefined) return base;
   try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+    const adapter = await openHfCheckpoint(join(resolved.adapter, "adapter_model.safetensors"));
+    const source = await openLoraOverlay(base.source, resolved.adapter, adapter);
+    return { ref, source, format: base.format, folder: base.folder };
+  } catch (error) {
+    await base.source.close().catch(() => {});
+    throw error;
   }
 }
 
-async function requireExists(path: string, ref: string, what: string): Promise<void> {
-  if (await exists(path)) return;
-  const hubLike = /^[\w.-]+\/[\w.-]+(@[\w./-]+)?$/.test(ref) && !ref.startsWith(".");
-  const hint = hubLike
-    ? ` "${ref}" looks like a Hugging Face reference; smelt cannot download models in this version: download it first and pass the local folder.`
-    : " Check the path (relative paths are resolved from the recipe's folder).";
-  throw new SmeltError("model-not-found", `${what} "${ref}" not found at ${path}.${hint}`);
+async function openLocal(ref: string, path: string): Promise<OpenedModel> {
+  const info = await stat(path);
+  if (info.isDirectory()) return { ref, source: await openHfCheckpoint(path), format: "safetensors", folder: path };
+  if (await isGguf(path)) return { ref, source: await openGguf(path), format: "gguf", folder: undefined };
+  return { ref, source: await openHfCheckpoint(path), format: "safetensors", folder: undefined };
 }
 
 async function isGguf(path: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SmeltError } from "../errors.js";
+import type { HubOptions } from "../hub/index.js";
 import type { MergePlan, MergeStep, Recipe } from "../recipe/index.js";
 import type { RawTensor, TensorInfo } from "../tensor/tensor-source.js";
 import { openModel, type OpenedModel } from "./open-model.js";
@@ -28,13 +29,14 @@ export function recipeModelRefs(recipe: Recipe): string[] {
   return refs;
 }
 
-export async function openRecipeModels(recipe: Recipe, baseDir: string): Promise<OpenedModels> {
+/** Opens every model of a recipe; Hub references are pulled into the HF cache with `hub`'s options. */
+export async function openRecipeModels(recipe: Recipe, baseDir: string, hub: HubOptions = {}): Promise<OpenedModels> {
   const byRef = new Map<string, OpenedModel>();
   const close = async () => {
     for (const m of byRef.values()) await m.source.close().catch(() => {});
   };
   try {
-    for (const ref of recipeModelRefs(recipe)) byRef.set(ref, await openModel(ref, baseDir));
+    for (const ref of recipeModelRefs(recipe)) byRef.set(ref, await openModel(ref, baseDir, hub));
     const formats = new Set([...byRef.values()].map((m) => m.format));
     if (formats.size > 1) {
       const list = [...byRef.values()].map((m) => `${m.ref} (${m.format})`).join(", ");
