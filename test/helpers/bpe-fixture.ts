@@ -10,10 +10,10 @@ import { BPE_PRE_TOKENIZERS } from "../../src/convert/index.js";
 
 export type BpeFlavour = "llama-bpe" | "qwen2";
 
-export interface TokenizerFiles {
+export type TokenizerFiles = {
   readonly "tokenizer.json": Record<string, unknown>;
   readonly "tokenizer_config.json": Record<string, unknown>;
-}
+};
 
 export interface BpeFixture {
   readonly files: TokenizerFiles;

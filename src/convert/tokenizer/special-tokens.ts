@@ -62,13 +62,16 @@ export function resolveSpecialTokens(s: SpecialTokenSources): SpecialTokens {
     if (id !== undefined && Number.isInteger(id) && id >= 0 && id < s.vocabSize) ids[role] = id;
   }
   const ends = templateEnds(s.postProcessor);
+  // A template that starts with a special token the configs do not name still tells which it is.
+  if (ids.bos === undefined && ends.first !== undefined) {
+    const id = s.idOf(ends.first);
+    if (id !== undefined) {
+      ids.bos = id;
+      texts.bos = ends.first;
+    }
+  }
   const flag = (key: string): boolean | undefined => (typeof s.tokenizerConfig?.[key] === "boolean" ? (s.tokenizerConfig[key] as boolean) : undefined);
   const addBos = flag("add_bos_token") ?? (ends.first !== undefined && (ends.first === texts.bos || s.idOf(ends.first) === ids.bos));
   const addEos = flag("add_eos_token") ?? (ends.last !== undefined && (ends.last === texts.eos || s.idOf(ends.last) === ids.eos));
-  // A template that adds a BOS the configs do not name still tells us which token it is.
-  if (ids.bos === undefined && ends.first !== undefined && addBos) {
-    const id = s.idOf(ends.first);
-    if (id !== undefined) ids.bos = id;
-  }
   return { ids, addBos: addBos && ids.bos !== undefined, addEos: addEos && ids.eos !== undefined };
 }
