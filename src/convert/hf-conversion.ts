@@ -11,7 +11,7 @@ import { llamaTensorSpecs, type LlamaTensorSpec } from "../arch/llama-config.js"
 import { llamaGgufMetadata } from "../arch/llama-gguf-metadata.js";
 import { hfToGgufTensorName } from "../arch/llama-tensor-names.js";
 import { ConversionError } from "../errors.js";
-import type { GgufDType, GgufMetadataEntry } from "../tensor/gguf/index.js";
+import { ggufEntry, ggufValue, type GgufDType, type GgufMetadataEntry } from "../tensor/gguf/index.js";
 import { convertHfTokenizer, type ConvertedTokenizer } from "./tokenizer/convert-hf-tokenizer.js";
 
 export interface HfConversion {
@@ -31,10 +31,21 @@ export interface HfConversion {
   ggufNameOf(hfName: string): string | "skip";
 }
 
+function withChatTemplate(entries: readonly GgufMetadataEntry[], template: string): GgufMetadataEntry[] {
+  return [...entries.filter((e) => e.key !== "tokenizer.chat_template"), ggufEntry("tokenizer.chat_template", ggufValue.string(template))];
+}
+
 /** Buffers some checkpoints carry that no GGUF stores (llama.cpp computes them). */
 const RECOMPUTED = /(^|\.)rotary_emb\.inv_freq$/;
 
-export async function readHfConversion(dir: string, tokenizerDir: string = dir): Promise<HfConversion> {
+export interface HfConversionOptions {
+  /** Blocks of the output when they differ from config.json's (a `slices` merge). Defaults to config.json's. */
+  readonly layers?: number;
+  /** `tokenizer.chat_template` instead of the tokenizer folder's. Defaults to the folder's. */
+  readonly chatTemplate?: string;
+}
+
+export async function readHfConversion(dir: string, tokenizerDir: string = dir, options: HfConversionOptions = {}): Promise<HfConversion> {
   const configPath = join(dir, "config.json");
   let json: unknown;
   try {
@@ -42,9 +53,11 @@ export async function readHfConversion(dir: string, tokenizerDir: string = dir):
   } catch (error) {
     throw new ConversionError(configPath, `cannot read the model config: ${(error as Error).message}`, { cause: error });
   }
-  const model = readHfModelConfig(json, configPath);
+  const read = readHfModelConfig(json, configPath);
+  const model = options.layers === undefined ? read : { ...read, config: { ...read.config, layers: options.layers } };
   const { config } = model;
-  const tokenizer = await convertHfTokenizer(tokenizerDir, { vocabSize: config.vocabSize, configIds: model.tokenIds });
+  const converted = await convertHfTokenizer(tokenizerDir, { vocabSize: config.vocabSize, configIds: model.tokenIds });
+  const tokenizer = options.chatTemplate === undefined ? converted : { ...converted, entries: withChatTemplate(converted.entries, options.chatTemplate) };
   const specs = llamaTensorSpecs(config);
   const known = new Set(specs.filter((s) => !s.generated).map((s) => s.name));
   return {
