@@ -55,7 +55,14 @@ export async function convertHfToGguf(dir: string, options: ConvertOptions): Pro
     const target = await prepareOutput(options.output, options.force ?? false);
     try {
       sink = await createHfGgufSink({ path: target.temp, conversion, name: options.name ?? basename(dir), fileType: want, tensors });
-      for (const t of tensors) await sink.write({ kind: "f32", name: t.name, shape: t.shape, data: await source.readF32(t.name) });
+      for (const t of tensors) {
+        // Stored already as written (a bf16 checkpoint to --out-type bf16): copy the bytes.
+        if (source.info(t.name)!.dtype === t.dtype) {
+          await sink.write({ kind: "raw", name: t.name, dtype: t.dtype, shape: t.shape, bytes: (await source.readRaw(t.name)).bytes });
+        } else {
+          await sink.write({ kind: "f32", name: t.name, shape: t.shape, data: await source.readF32(t.name) });
+        }
+      }
       await sink.commit();
       sink = undefined;
       await target.commit();

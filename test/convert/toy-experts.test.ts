@@ -78,6 +78,17 @@ describe.each(MODELS)("%s", (model) => {
     }
   });
 
+  it("at BF16 (the checkpoint's own type: bytes copied, q/k rows permuted) decodes to the F32 conversion exactly", async () => {
+    const out = path(`${model}-bf16.gguf`);
+    await convertHfToGguf(`${TOY}${model}`, { output: out, outType: "bf16", name: model });
+    await using bf16 = await openGguf(out);
+    await using f32 = await openGguf(path(`${model}-f32.gguf`));
+    for (const t of f32.list()) {
+      expect(bf16.info(t.name)!.dtype).toBe(t.shape.length === 1 ? "F32" : "BF16");
+      expect(bitsEqual(await bf16.readF32(t.name), await f32.readF32(t.name)), t.name).toBe(true);
+    }
+  });
+
   it("llama.cpp log-probs: F16 conversion = committed GGUF; F32 conversion within 1e-4 of float64 (F32 KV cache)", async () => {
     const f16 = path(`${model}-f16.gguf`);
     await convertHfToGguf(`${TOY}${model}`, { output: f16, outType: "f16", name: model });
