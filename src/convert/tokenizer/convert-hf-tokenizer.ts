@@ -81,7 +81,7 @@ function byteVocabulary(dir: string, options: HfTokenizerOptions): ConvertedToke
   if (options.vocabSize !== BYTE_VOCAB_SIZE || ids.bos !== BYTE_BOS_ID || ids.eos !== BYTE_EOS_ID) {
     throw new ConversionError(
       dir,
-      `has no tokenizer.json, and config.json does not describe smelt's byte-level vocabulary (vocab_size ${BYTE_VOCAB_SIZE}, bos_token_id ${BYTE_BOS_ID}, eos_token_id ${BYTE_EOS_ID})`,
+      `has no tokenizer.json (smelt reads tokenizers from tokenizer.json only; transformers' fast tokenizers write one with save_pretrained), and config.json does not describe smelt's byte-level vocabulary (vocab_size ${BYTE_VOCAB_SIZE}, bos_token_id ${BYTE_BOS_ID}, eos_token_id ${BYTE_EOS_ID})`,
     );
   }
   return { kind: "byte", entries: byteTokenizerGgufEntries() };

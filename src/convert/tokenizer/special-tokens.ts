@@ -57,7 +57,8 @@ export function resolveSpecialTokens(s: SpecialTokenSources): SpecialTokens {
   const texts: Partial<Record<SpecialRole, string>> = {};
   for (const role of SPECIAL_ROLES) {
     const text = tokenText(s.tokenizerConfig?.[`${role}_token`]) ?? tokenText(s.specialTokensMap?.[`${role}_token`]);
-    const id = text !== undefined ? s.idOf(text) : s.configIds[role];
+    // A named token not in the vocabulary falls back to config.json's id, as llama.cpp's converter does.
+    const id = (text !== undefined ? s.idOf(text) : undefined) ?? s.configIds[role];
     if (text !== undefined) texts[role] = text;
     if (id !== undefined && Number.isInteger(id) && id >= 0 && id < s.vocabSize) ids[role] = id;
   }
