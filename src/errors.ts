@@ -72,3 +72,37 @@ export class OutputError extends SmeltError {
     this.output = output;
   }
 }
+
+/**
+ * A model folder cannot be converted to GGUF as it is: an unsupported config field, tokenizer or
+ * tensor layout. `file` is the file that says so (config.json, tokenizer.json, a weights file).
+ * Conversion refuses rather than guesses: a GGUF that loads but computes something else is worse
+ * than no GGUF.
+ */
+export class ConversionError extends SmeltError {
+  readonly file: string;
+  constructor(file: string, problem: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? "convert", `${file}: ${problem}`, options);
+    this.file = file;
+  }
+}
+
+/** config.json names an architecture smelt cannot convert. Lists the ones it can. */
+export class UnknownArchitectureError extends ConversionError {
+  readonly architecture: string;
+  readonly supported: readonly string[];
+  constructor(file: string, architecture: string, supported: readonly string[]) {
+    super(file, `architecture "${architecture}" cannot be converted to GGUF; supported: ${supported.join(", ")}`, { code: "unknown-architecture" });
+    this.architecture = architecture;
+    this.supported = supported;
+  }
+}
+
+/** config.json lacks a key the conversion needs. */
+export class MissingConfigKeyError extends ConversionError {
+  readonly key: string;
+  constructor(file: string, key: string, why: string) {
+    super(file, `the key "${key}" is missing; ${why}`, { code: "missing-config-key" });
+    this.key = key;
+  }
+}

@@ -6,6 +6,7 @@
  * in byte order and nothing to merge, every byte becomes the token with its own value, and any
  * UTF-8 text round-trips exactly.
  */
+import { ggufEntry, ggufValue, type GgufMetadataEntry } from "../tensor/gguf/index.js";
 
 /** Token id of the begin-of-sequence control token. */
 export const BYTE_BOS_ID = 256;
@@ -64,6 +65,22 @@ export function byteTokenizerMetadata(): ByteTokenizerMetadata {
     "tokenizer.ggml.add_bos_token": true,
     "tokenizer.ggml.add_eos_token": false,
   };
+}
+
+/** The byte vocabulary's `tokenizer.ggml.*` entries, typed as llama.cpp reads them. */
+export function byteTokenizerGgufEntries(): GgufMetadataEntry[] {
+  const tok = byteTokenizerMetadata();
+  return [
+    ggufEntry("tokenizer.ggml.model", ggufValue.string(tok["tokenizer.ggml.model"])),
+    ggufEntry("tokenizer.ggml.pre", ggufValue.string(tok["tokenizer.ggml.pre"])),
+    ggufEntry("tokenizer.ggml.tokens", ggufValue.array("string", tok["tokenizer.ggml.tokens"])),
+    ggufEntry("tokenizer.ggml.token_type", ggufValue.array("int32", tok["tokenizer.ggml.token_type"])),
+    ggufEntry("tokenizer.ggml.merges", ggufValue.array("string", tok["tokenizer.ggml.merges"])),
+    ggufEntry("tokenizer.ggml.bos_token_id", ggufValue.u32(tok["tokenizer.ggml.bos_token_id"])),
+    ggufEntry("tokenizer.ggml.eos_token_id", ggufValue.u32(tok["tokenizer.ggml.eos_token_id"])),
+    ggufEntry("tokenizer.ggml.add_bos_token", ggufValue.bool(tok["tokenizer.ggml.add_bos_token"])),
+    ggufEntry("tokenizer.ggml.add_eos_token", ggufValue.bool(tok["tokenizer.ggml.add_eos_token"])),
+  ];
 }
 
 /** Byte-vocabulary encoding done in JS (what llama.cpp produces for this vocabulary): UTF-8 bytes. */

@@ -1,55 +1,65 @@
 /**
- * The complete, typed GGUF metadata of a byte-vocabulary llama model: `general.*`, `llama.*` and
- * `tokenizer.ggml.*`. GGUF value types matter to llama.cpp (FIELD-NOTES §5): counts are u32,
- * real parameters f32, token types i32.
+ * The GGUF metadata of a llama-family model: `general.*`, the architecture's hyper-parameters
+ * (`<arch>.*`, named by llama.cpp's llama-arch.cpp) and the tokenizer's keys. GGUF value types
+ * matter to llama.cpp (FIELD-NOTES §5): counts are u32, real parameters f32, token types i32.
  */
 import { ggufEntry, ggufFileType, ggufValue, type GgufDType, type GgufMetadataEntry } from "../tensor/gguf/index.js";
-import { byteTokenizerMetadata } from "./byte-tokenizer.js";
-import { llamaArchMetadata, type LlamaConfig } from "./llama-config.js";
+import { byteTokenizerGgufEntries } from "./byte-tokenizer.js";
+import { llamaHeadDim, type LlamaConfig } from "./llama-config.js";
 
 export interface LlamaGgufMetadataOptions {
   /** Dominant weight dtype, for `general.file_type`. Defaults to "F32". */
   readonly dtype?: GgufDType;
+  /** The `tokenizer.*` entries. Defaults to smelt's byte-level vocabulary (byte-tokenizer.ts). */
+  readonly tokenizer?: readonly GgufMetadataEntry[];
 }
 
-/** Metadata entries for a llama model with the byte tokenizer (byte-tokenizer.ts). */
+/**
+ * `general.*` and `<arch>.*` entries for a config. Keys that only restate llama.cpp's defaults
+ * are left out, so plain configs give the same bytes as before the key existed:
+ * `attention.key_length`/`value_length` only when the head size is not dim / heads (llama.cpp's
+ * converter writes them whenever config.json has `head_dim`; both load identically), and
+ * `rope.scaling.*` only for linear scaling ("llama3" scaling is the `rope_freqs.weight` tensor).
+ */
+export function llamaArchGgufEntries(config: LlamaConfig, name: string, dtype: GgufDType = "F32"): GgufMetadataEntry[] {
+  const a = config.architecture;
+  const hd = llamaHeadDim(config);
+  const entries: GgufMetadataEntry[] = [
+    ggufEntry("general.architecture", ggufValue.string(a)),
+    ggufEntry("general.name", ggufValue.string(name)),
+  ];
+  const fileType = ggufFileType(dtype);
+  if (fileType !== undefined) entries.push(ggufEntry("general.file_type", ggufValue.u32(fileType)));
+  const counts: [string, number][] = [
+    ["vocab_size", config.vocabSize],
+    ["context_length", config.contextLength],
+    ["embedding_length", config.dim],
+    ["block_count", config.layers],
+    ["feed_forward_length", config.ffnDim],
+    ["attention.head_count", config.heads],
+    ["attention.head_count_kv", config.kvHeads],
+    ...(hd * config.heads !== config.dim ? ([["attention.key_length", hd], ["attention.value_length", hd]] as [string, number][]) : []),
+    ["rope.dimension_count", hd],
+  ];
+  for (const [key, value] of counts) entries.push(ggufEntry(`${a}.${key}`, ggufValue.u32(value)));
+  entries.push(
+    ggufEntry(`${a}.rope.freq_base`, ggufValue.f32(config.ropeBase)),
+    ggufEntry(`${a}.attention.layer_norm_rms_epsilon`, ggufValue.f32(config.rmsEps)),
+  );
+  if (config.ropeScaling.type === "linear") {
+    entries.push(
+      ggufEntry(`${a}.rope.scaling.type`, ggufValue.string("linear")),
+      ggufEntry(`${a}.rope.scaling.factor`, ggufValue.f32(config.ropeScaling.factor)),
+    );
+  }
+  return entries;
+}
+
+/** Every metadata entry of a llama-family model: architecture, then tokenizer. */
 export function llamaGgufMetadata(
   config: LlamaConfig,
   name: string,
   options: LlamaGgufMetadataOptions = {},
 ): GgufMetadataEntry[] {
-  const arch = llamaArchMetadata(config, name);
-  const tok = byteTokenizerMetadata();
-  const entries: GgufMetadataEntry[] = [
-    ggufEntry("general.architecture", ggufValue.string(arch["general.architecture"])),
-    ggufEntry("general.name", ggufValue.string(arch["general.name"])),
-  ];
-  const fileType = ggufFileType(options.dtype ?? "F32");
-  if (fileType !== undefined) entries.push(ggufEntry("general.file_type", ggufValue.u32(fileType)));
-  for (const key of [
-    "llama.vocab_size",
-    "llama.context_length",
-    "llama.embedding_length",
-    "llama.block_count",
-    "llama.feed_forward_length",
-    "llama.attention.head_count",
-    "llama.attention.head_count_kv",
-    "llama.rope.dimension_count",
-  ] as const) {
-    entries.push(ggufEntry(key, ggufValue.u32(arch[key])));
-  }
-  entries.push(
-    ggufEntry("llama.rope.freq_base", ggufValue.f32(arch["llama.rope.freq_base"])),
-    ggufEntry("llama.attention.layer_norm_rms_epsilon", ggufValue.f32(arch["llama.attention.layer_norm_rms_epsilon"])),
-    ggufEntry("tokenizer.ggml.model", ggufValue.string(tok["tokenizer.ggml.model"])),
-    ggufEntry("tokenizer.ggml.pre", ggufValue.string(tok["tokenizer.ggml.pre"])),
-    ggufEntry("tokenizer.ggml.tokens", ggufValue.array("string", tok["tokenizer.ggml.tokens"])),
-    ggufEntry("tokenizer.ggml.token_type", ggufValue.array("int32", tok["tokenizer.ggml.token_type"])),
-    ggufEntry("tokenizer.ggml.merges", ggufValue.array("string", tok["tokenizer.ggml.merges"])),
-    ggufEntry("tokenizer.ggml.bos_token_id", ggufValue.u32(tok["tokenizer.ggml.bos_token_id"])),
-    ggufEntry("tokenizer.ggml.eos_token_id", ggufValue.u32(tok["tokenizer.ggml.eos_token_id"])),
-    ggufEntry("tokenizer.ggml.add_bos_token", ggufValue.bool(tok["tokenizer.ggml.add_bos_token"])),
-    ggufEntry("tokenizer.ggml.add_eos_token", ggufValue.bool(tok["tokenizer.ggml.add_eos_token"])),
-  );
-  return entries;
+  return [...llamaArchGgufEntries(config, name, options.dtype ?? "F32"), ...(options.tokenizer ?? byteTokenizerGgufEntries())];
 }

@@ -1,6 +1,8 @@
 /**
- * Tensor names of the llama architecture in Hugging Face (`LlamaForCausalLM` safetensors) and
- * GGUF (llama.cpp) naming. Our own table, written from the two formats' published layouts.
+ * Tensor names of llama-family models in Hugging Face (`LlamaForCausalLM`, `MistralForCausalLM`,
+ * `Qwen2ForCausalLM`, `Qwen3ForCausalLM` safetensors: they share one naming) and GGUF (llama.cpp)
+ * naming. Our own table, written from the two formats' published layouts. Which of these names a
+ * given model holds is decided by its config (llama-config.ts `llamaTensorSpecs`).
  */
 
 /** Names outside the transformer blocks. */
@@ -14,8 +16,13 @@ const GLOBAL_NAMES: ReadonlyArray<readonly [hf: string, gguf: string]> = [
 const BLOCK_NAMES: ReadonlyArray<readonly [hf: string, gguf: string]> = [
   ["input_layernorm.weight", "attn_norm.weight"],
   ["self_attn.q_proj.weight", "attn_q.weight"],
+  ["self_attn.q_proj.bias", "attn_q.bias"],
   ["self_attn.k_proj.weight", "attn_k.weight"],
+  ["self_attn.k_proj.bias", "attn_k.bias"],
   ["self_attn.v_proj.weight", "attn_v.weight"],
+  ["self_attn.v_proj.bias", "attn_v.bias"],
+  ["self_attn.q_norm.weight", "attn_q_norm.weight"],
+  ["self_attn.k_norm.weight", "attn_k_norm.weight"],
   ["self_attn.o_proj.weight", "attn_output.weight"],
   ["post_attention_layernorm.weight", "ffn_norm.weight"],
   ["mlp.gate_proj.weight", "ffn_gate.weight"],
@@ -54,14 +61,20 @@ export function ggufToHfTensorName(name: string): string | undefined {
   return suffix === undefined ? undefined : `model.layers.${m[1]}.${suffix}`;
 }
 
+/** Block tensors whose rows are grouped by head and follow the RoPE pairing (q and k projections). */
+const ROPE_ROWS: ReadonlyMap<string, "q" | "k"> = new Map([
+  ["attn_q.weight", "q"],
+  ["attn_q.bias", "q"],
+  ["attn_k.weight", "k"],
+  ["attn_k.bias", "k"],
+]);
+
 /**
- * Which RoPE row permutation a GGUF tensor needs when converted from or to HF: `q` and `k`
- * projections are stored with rows reordered (see permute-qk.ts), everything else is untouched.
+ * Which head grouping a GGUF tensor's rows follow for the RoPE permutation (see permute-qk.ts):
+ * `q` and `k` projections (and their biases), everything else is untouched. Whether the
+ * permutation applies at all depends on the architecture (gguf-architectures.ts).
  */
 export function llamaRopePermutation(ggufName: string): "q" | "k" | undefined {
   const m = GGUF_BLOCK.exec(ggufName);
-  if (m === null) return undefined;
-  if (m[2] === "attn_q.weight") return "q";
-  if (m[2] === "attn_k.weight") return "k";
-  return undefined;
+  return m === null ? undefined : ROPE_ROWS.get(m[2]);
 }

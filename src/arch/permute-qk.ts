@@ -48,3 +48,28 @@ export function unpermuteQK(data: Float32Array, nHead: number, rows: number, col
   const headDim = check("unpermuteQK input", data, nHead, rows, cols);
   return reorder(data, nHead, headDim, cols, false);
 }
+
+/**
+ * HF -> GGUF row order applied to encoded rows (`bytes` holds `rows` equal-length rows in any
+ * row-wise encoding: F32, F16, BF16, or Q8_0 blocks along the row). Returns a new array. Used
+ * when merged tensors arrive already encoded in their output dtype.
+ */
+export function permuteQKBytes(bytes: Uint8Array, nHead: number, rows: number): Uint8Array {
+  if (nHead <= 0 || rows % nHead !== 0 || (rows / nHead) % 2 !== 0 || bytes.length % rows !== 0) {
+    throw new ShapeMismatchError("permuteQKBytes input", `${bytes.length} bytes cannot be split into ${rows} rows of ${nHead} heads of even size`);
+  }
+  const rowBytes = bytes.length / rows;
+  const headDim = rows / nHead;
+  const half = headDim / 2;
+  const out = new Uint8Array(bytes.length);
+  for (let h = 0; h < nHead; h++) {
+    for (let i = 0; i < half; i++) {
+      for (let j = 0; j < 2; j++) {
+        const from = h * headDim + j * half + i;
+        const to = h * headDim + i * 2 + j;
+        out.set(bytes.subarray(from * rowBytes, (from + 1) * rowBytes), to * rowBytes);
+      }
+    }
+  }
+  return out;
+}

@@ -32,7 +32,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .option("allow-nonfinite", { type: "boolean", default: false, describe: "Warn about NaN/Inf in input tensors instead of refusing them" })
       .option("max-shard-size", { type: "string", describe: "Largest safetensors shard, e.g. 2GB or 500MB (default 5GB)" })
       .example("$0 merge recipe.yaml -o merged/", "Merge to a Hugging Face folder")
-      .example("$0 merge recipe.yaml -o merged.gguf --out-type q8_0", "Merge GGUF models into a Q8_0 GGUF"),
+      .example("$0 merge recipe.yaml -o merged.gguf --out-type q8_0", "Merge GGUF models, or HF folders (converted on the fly), into a Q8_0 GGUF"),
   handler: async (args) => {
     const path = resolve(args.recipe);
     let text: string;

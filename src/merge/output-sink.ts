@@ -9,11 +9,12 @@ import type { TensorSink } from "../tensor/tensor-source.js";
 import type { OpenedModels } from "./open-recipe-models.js";
 import { ggufTensorDtype, parseOutDtype, type OutType } from "./output-dtype.js";
 import { modelCard } from "./model-card.js";
+import { createHfMergeGgufSink } from "./hf-merge-gguf-sink.js";
 
 /** Files copied from the tokenizer source into an HF output, when present. */
 const TOKENIZER_FILES = [
   "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model",
-  "vocab.json", "merges.txt", "added_tokens.json", "generation_config.json",
+  "vocab.json", "merges.txt", "added_tokens.json", "generation_config.json", "chat_template.jinja",
 ];
 
 export interface OutputSink {
@@ -41,11 +42,13 @@ export async function createOutputSink(args: {
   const base = models.byRef.get(baseRef)!;
 
   if (format === "gguf") {
-    if (models.format !== "gguf") {
-      throw new SmeltError("usage", "GGUF output needs GGUF input models in this version (HF -> GGUF conversion is not available yet); write safetensors, or merge the models' GGUF files");
-    }
     const want = requested ?? "F16";
     const dtypes = new Map(plan.outputTensors.map((t) => [t.name, ggufTensorDtype(want, t.shape)]));
+    if (models.format === "safetensors") {
+      // HF inputs: converted on the fly, from the base's config.json and the tokenizer source's files.
+      const sink = await createHfMergeGgufSink({ plan, models, baseRef, path, fileType: want as GgufDType, dtypes });
+      return { sink, dtypes, finish: async () => (await stat(path)).size };
+    }
     const metadata = templateMetadata(base.source as unknown as GgufSource, { "general.file_type": ggufValue.u32(ggufFileType(want as GgufDType) ?? 0), "general.name": ggufValue.string("smelt merge") });
     const sink = await createGgufSink({ path, metadata, tensors: plan.outputTensors.map((t) => ({ name: t.name, shape: t.shape, dtype: dtypes.get(t.name)! })) });
     return { sink, dtypes, finish: async () => (await stat(path)).size };

@@ -13,6 +13,7 @@ import type { MethodPortfolio, PortfolioCandidate } from "./method-portfolio.js"
 import { mergeCandidate, type MergedCandidate } from "./search-loop/candidate-work.js";
 import { finalists } from "./search-loop/finalists.js";
 import { openSearch } from "./search-loop/open-search.js";
+import { referenceGguf } from "./search-loop/reference-gguf.js";
 import { scoreModel, type ModelScore } from "./search-loop/score-model.js";
 import type { SearchEvent } from "./search-loop/search-events.js";
 import type { SearchOptions } from "./search-loop/search-options.js";
@@ -248,7 +249,8 @@ async function* scoreReference(ctx: LoopContext, state: ReplayState, ref: { mode
     yield { type: "reference", model: ref.label, role: ref.role, split, fitness: cached.fitness ?? Number.NaN, tasks: cached.tasks, cached: true };
     return;
   }
-  const score = await scoreModel({ backend: ctx.backend, path: ref.model, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.model, emit: ctx.emit, now: ctx.now });
+  const path = await referenceGguf(ref, ctx.run.dir, ctx.space.out_type);
+  const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.model, emit: ctx.emit, now: ctx.now });
   await ctx.run.append({ kind: "reference-scored", model: ref.label, role: ref.role, split, tasks: score.tasks, fitness: score.fitness });
   yield { type: "reference", model: ref.label, role: ref.role, split, fitness: score.fitness, tasks: score.tasks, cached: false };
 }

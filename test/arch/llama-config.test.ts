@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { LlamaConfigSchema, llamaArchMetadata, llamaTensorSpecs } from "../../src/arch/llama-config.js";
-import { llamaGgufMetadata } from "../../src/arch/llama-gguf-metadata.js";
+import { LlamaConfigSchema, llamaTensorSpecs } from "../../src/arch/llama-config.js";
+import { llamaArchGgufEntries, llamaGgufMetadata } from "../../src/arch/llama-gguf-metadata.js";
 import { hfConfigToLlamaConfig, llamaConfigToHfConfig } from "../../src/arch/llama-hf-config.js";
-import { TensorFormatError } from "../../src/errors.js";
+import { ConversionError, UnknownArchitectureError } from "../../src/errors.js";
 
 const base = { vocabSize: 258, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 128, contextLength: 256 };
 
@@ -45,8 +45,8 @@ describe("llamaGgufMetadata", () => {
     expect(entries.get("llama.attention.layer_norm_rms_epsilon")).toMatchObject({ type: "float32", value: 1e-5 });
     expect(entries.get("tokenizer.ggml.token_type")).toMatchObject({ type: "array", itemType: "int32" });
     expect(entries.get("tokenizer.ggml.merges")).toMatchObject({ type: "array", itemType: "string", value: [] });
-    const arch = llamaArchMetadata(c, "toy");
-    for (const key of Object.keys(arch)) expect(entries.has(key)).toBe(true);
+    for (const e of llamaArchGgufEntries(c, "toy")) expect(entries.has(e.key)).toBe(true);
+    expect(entries.has("llama.attention.key_length")).toBe(false);
   });
 });
 
@@ -69,10 +69,11 @@ describe("HF config.json conversion", () => {
   it("refuses configs whose model it would compute differently, naming the file and field", () => {
     const json = llamaConfigToHfConfig(LlamaConfigSchema.parse(base));
     const attempt = (patch: Record<string, unknown>) => () => hfConfigToLlamaConfig({ ...json, ...patch }, "toy/config.json");
-    expect(attempt({ rope_scaling: { type: "linear", factor: 2 } })).toThrow(TensorFormatError);
-    expect(attempt({ rope_scaling: { type: "linear", factor: 2 } })).toThrow(/toy\/config\.json.*rope_scaling/);
-    expect(attempt({ head_dim: 32 })).toThrow(/head_dim 32/);
-    expect(attempt({ model_type: "mistral" })).toThrow(/model_type/);
+    expect(attempt({ rope_scaling: { type: "yarn", factor: 2 } })).toThrow(ConversionError);
+    expect(attempt({ rope_scaling: { type: "yarn", factor: 2 } })).toThrow(/toy\/config\.json.*rope_scaling type "yarn"/);
+    expect(attempt({ model_type: "qwen2", architectures: ["Qwen2ForCausalLM"], head_dim: 32 })).toThrow(/head_dim/);
+    expect(attempt({ model_type: "gemma", architectures: ["GemmaForCausalLM"] })).toThrow(UnknownArchitectureError);
     expect(attempt({ num_key_value_heads: 3 })).toThrow(/kvHeads/);
+    expect(attempt({ attention_bias: true })).toThrow(/attention_bias/);
   });
 });

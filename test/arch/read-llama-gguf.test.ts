@@ -33,8 +33,8 @@ describe("llamaConfigFromGguf", () => {
   const entry = (key: string, value: ReturnType<typeof ggufValue.u32> | ReturnType<typeof ggufValue.string>) => ({ key, ...value }) as GgufMetadataEntry;
 
   it("names the file and the missing or mistyped key", () => {
-    expect(() => llamaConfigFromGguf(lookup({ "general.architecture": entry("general.architecture", ggufValue.string("qwen2")) }))).toThrow(
-      /toy\.gguf: general\.architecture is "qwen2"/,
+    expect(() => llamaConfigFromGguf(lookup({ "general.architecture": entry("general.architecture", ggufValue.string("gemma")) }))).toThrow(
+      /toy\.gguf: general\.architecture is "gemma", expected one of llama, qwen2, qwen3/,
     );
     const llama = { "general.architecture": entry("general.architecture", ggufValue.string("llama")) };
     expect(() => llamaConfigFromGguf(lookup(llama))).toThrow(TensorFormatError);

@@ -1,12 +1,13 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { SmeltError } from "../../errors.js";
 import { openModel } from "../../merge/index.js";
 import { layerIndexOf } from "../../arch/layer-index.js";
+import { readHfConversion } from "../../convert/index.js";
 import { createRun, openRun, resumeRun, type Run } from "../../store/index.js";
 import { parseSearchSpace } from "../load-search-space.js";
 import { withNumLayers, type SearchSpace } from "../search-space.js";
+import { searchModelKind, type SearchModelKind } from "./model-kind.js";
 
 /** The smelt version recorded in journals. */
 export const SMELT_VERSION = "0.1.0";
@@ -51,19 +52,28 @@ export async function openSearch(args: { spacePath?: string; resume?: string; ru
 }
 
 /**
- * Checks what the loop needs of the models (GGUF files, so llama.cpp can score them) and fills in
- * `num_layers` from the base model when layer groups are searched.
+ * Checks what the loop needs of the models (GGUF files, or HF checkpoint folders that candidates
+ * are merged from and converted for llama.cpp, never a mix) and fills in `num_layers` from the
+ * base model when layer groups are searched. HF folders are read for conversion up front, so an
+ * architecture or tokenizer smelt cannot convert stops the search before anything runs.
  */
 async function prepareSpace(space: SearchSpace): Promise<SearchSpace> {
   const refs = [...space.models.map((m) => m.model), ...(space.base_model ? [space.base_model] : [])];
+  const kinds = new Set<SearchModelKind>();
   for (const ref of refs) {
-    if (!ref.toLowerCase().endsWith(".gguf") || !existsSync(ref)) {
+    const kind = searchModelKind(ref);
+    if (kind === undefined) {
       throw new SmeltError(
         "search-models",
-        `${ref}: a search scores candidates with llama.cpp, so its models must be local GGUF files in this version (HF checkpoints need converting to GGUF first)`,
+        `${ref}: a search scores candidates with llama.cpp, so its models must be local GGUF files or HF checkpoint folders (config.json + safetensors)`,
       );
     }
+    kinds.add(kind);
   }
+  if (kinds.size > 1) {
+    throw new SmeltError("search-models", `the search space mixes GGUF files and HF folders (${refs.join(", ")}); their tensor names differ, so merge models of one kind`);
+  }
+  if (kinds.has("hf")) for (const ref of refs) await readHfConversion(ref);
   const probe = await openModel(space.base_model ?? refs[0], process.cwd());
   try {
     const layers = new Set(probe.source.list().map((t) => layerIndexOf(t.name)).filter((l) => l !== undefined));
