@@ -29,6 +29,12 @@ export function plainReporter(write: (text: string) => void): SearchReporter {
         case "heldout":
           write(`held-out ${e.id} fitness ${e.fitness.toFixed(3)}  ${tasksText(e.tasks)}\n`);
           break;
+        case "paused":
+          write(`paused: nothing new starts until resumed${e.waiting ? ` (${e.waiting} is merged and waits)` : ""}\n`);
+          break;
+        case "resumed":
+          write(e.stopping ? `stopping (was paused ${e.seconds.toFixed(0)}s)\n` : `resumed after ${e.seconds.toFixed(0)}s\n`);
+          break;
         case "finished":
           write(`finished (${e.reason}); best candidate ${e.best ?? "none"}\n`);
           break;

@@ -30,6 +30,7 @@ export { createSearchOptimiser } from "./create-search-optimiser.js";
 export { paretoFront as paretoFrontIds, type ParetoPoint } from "./pareto-front.js";
 export { scalarise } from "./scalarise.js";
 export { searchIter, search, type SearchSummary } from "./run-search.js";
-export type { SearchEvent } from "./search-loop/search-events.js";
+export type { SearchEvent, SearchStage } from "./search-loop/search-events.js";
+export { createSearchControl, type SearchControl, type SearchControlOptions } from "./search-loop/search-control.js";
 export type { SearchOptions } from "./search-loop/search-options.js";
 export { SMELT_VERSION } from "./search-loop/open-search.js";
