@@ -7,7 +7,8 @@ import { exportCommand } from "./export-command.js";
 import { searchCommand } from "./search-command.js";
 import { convertCommand } from "./convert-command.js";
 import { demoCommand } from "./demo-command.js";
+import { uiCommand } from "./ui-command.js";
 
 /** Every CLI command, one file each (house style §11). Add new commands here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [demoCommand, inspectCommand, mergeCommand, convertCommand, evalCommand, searchCommand, leaderboardCommand, exportCommand];
+export const commands: CommandModule<any, any>[] = [demoCommand, inspectCommand, mergeCommand, convertCommand, evalCommand, searchCommand, leaderboardCommand, exportCommand, uiCommand];

@@ -31,6 +31,7 @@ export { paretoFront as paretoFrontIds, type ParetoPoint } from "./pareto-front.
 export { scalarise } from "./scalarise.js";
 export { searchIter, search, type SearchSummary } from "./run-search.js";
 export type { SearchEvent, SearchStage } from "./search-loop/search-events.js";
+export { earlierSessionsSeconds } from "./search-loop/session-seconds.js";
 export { createSearchControl, type SearchControl, type SearchControlOptions } from "./search-loop/search-control.js";
 export type { SearchOptions } from "./search-loop/search-options.js";
 export { SMELT_VERSION } from "./search-loop/open-search.js";
