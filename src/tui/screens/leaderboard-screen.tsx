@@ -21,14 +21,14 @@ export interface LeaderboardScreenProps {
 }
 
 /** The table's columns that fit: the fixed ones, then as many tasks as there is room for. */
-function columns(board: Leaderboard, width: number): { header: string; line: (r: LeaderboardRow) => string } {
+function columns(board: Leaderboard, width: number): { header: string; line: (r: LeaderboardRow, selected: boolean) => string } {
   const names = shortTaskNames(board.tasks);
   const fixed = 4 + 6 + 4 + 16 + 8 + 9;
   const shown = board.tasks.slice(0, Math.max(0, Math.floor((width - fixed) / 7)));
   const hidden = board.tasks.length - shown.length;
   const header = `  # ${padEnd("id", 6)}${padStart("gen", 3)} ${padEnd("method", 15)} ${padStart("fitness", 7)} ${padStart("held-out", 8)}${shown.map((t) => ` ${padStart(names[t], 6)}`).join("")}${hidden > 0 ? ` +${hidden}` : ""}`;
-  const line = (r: LeaderboardRow) =>
-    `${padStart(String(r.rank), 3)}${r.pareto ? "*" : " "}${padEnd(r.id, 6)}${padStart(String(r.generation), 3)} ${padEnd(r.method, 15)} ${padStart(score(r.fitness), 7)} ${padStart(r.heldout ? score(r.heldout.fitness) : r.heldoutFailure ? "failed" : "-", 8)}${shown.map((t) => ` ${padStart(score(r.tasks[t]?.value), 6)}`).join("")}`;
+  const line = (r: LeaderboardRow, selected: boolean) =>
+    `${selected ? ">" : " "}${padStart(String(r.rank), 2)}${r.pareto ? "*" : " "}${padEnd(r.id, 6)}${padStart(String(r.generation), 3)} ${padEnd(r.method, 15)} ${padStart(score(r.fitness), 7)} ${padStart(r.heldout ? score(r.heldout.fitness) : r.heldoutFailure ? "failed" : "-", 8)}${shown.map((t) => ` ${padStart(score(r.tasks[t]?.value), 6)}`).join("")}`;
   return { header, line };
 }
 
@@ -90,7 +90,7 @@ export function LeaderboardScreen(props: LeaderboardScreenProps) {
       <Line text="fitness and tasks: validation (search) scores · held-out: test split" width={width} dimColor />
       <Line text={table.header} width={width} bold />
       {visible.map((r, i) => (
-        <Line key={r.id} text={table.line(r)} width={width} inverse={first + i === index} />
+        <Line key={r.id} text={table.line(r, first + i === index)} width={width} inverse={first + i === index} />
       ))}
       {rows.length === 0 ? <Line text="nothing scored yet" width={width} /> : null}
       {Array.from({ length: Math.max(0, listRows - visible.length - (rows.length === 0 ? 1 : 0)) }, (_, i) => (

@@ -18,11 +18,15 @@ export interface RunsScreenProps {
   readonly onQuit: () => void;
 }
 
-function row(r: RunSummary, width: number): string {
-  if (!r.ok) return `${padEnd(r.dir.split("/").pop() ?? r.dir, 28)} unreadable: ${r.error}`;
+/** Run ids are 22 characters (start time + suffix). */
+const ID = 22;
+
+function row(r: RunSummary, selected: boolean, width: number): string {
+  const mark = selected ? "> " : "  ";
+  if (!r.ok) return `${mark}${padEnd(r.dir.split("/").pop() ?? r.dir, ID)} unreadable: ${r.error}`;
   const counts = `${r.scored}/${r.failed}/${r.pending}`;
   const best = r.best ? `${score(r.best.fitness)} ${r.best.id}` : "-";
-  return `${padEnd(r.id, 28)} ${padEnd(r.status, 11)} ${padStart(counts, 9)}  ${padEnd(best, 12)} ${r.startedAt.slice(0, 16).replace("T", " ")}`.slice(0, width);
+  return `${mark}${padEnd(r.id, ID)} ${padEnd(r.status, 11)} ${padStart(counts, 12)}  ${padEnd(best, 12)} ${r.startedAt.slice(0, 16).replace("T", " ")}`.slice(0, width);
 }
 
 /** Runs: every run in the runs folder with its status; open one's leaderboard, or resume it. */
@@ -52,13 +56,13 @@ export function RunsScreen(props: RunsScreenProps) {
   const notes = (runs.status === "error" ? 1 : 0) + (runs.status === "ready" && list.length === 0 ? 1 : 0);
   return (
     <Box flexDirection="column" width={width}>
-      <HeaderLine title={`smelt · runs in ${props.runsDir}/`} status={runs.status === "ready" ? `${list.length} runs` : ""} width={width} />
+      <HeaderLine title={`smelt · runs in ${props.runsDir}/`} status={runs.status === "ready" ? `${list.length} run${list.length === 1 ? "" : "s"}` : ""} width={width} />
       <Line text="status: running (a live process holds it) · finished · interrupted (resumable)" width={width} dimColor />
-      <Line text={`${padEnd("run", 28)} ${padEnd("status", 11)} ${padStart("ok/fail/todo", 9)}  ${padEnd("best", 12)} started`} width={width} bold />
+      <Line text={`  ${padEnd("run", ID)} ${padEnd("status", 11)} ${padStart("ok/fail/todo", 12)}  ${padEnd("best", 12)} started (UTC)`} width={width} bold />
       {runs.status === "error" ? <Line text={`cannot list runs: ${runs.error.message}`} width={width} color="red" /> : null}
       {runs.status === "ready" && list.length === 0 ? <Line text="no runs yet: start one from the launch screen (esc)" width={width} /> : null}
       {visible.map((r, i) => (
-        <Line key={r.dir} text={row(r, width)} width={width} inverse={first + i === index} color={r.ok ? (r.status === "interrupted" ? "yellow" : undefined) : "red"} />
+        <Line key={r.dir} text={row(r, first + i === index, width)} width={width} inverse={first + i === index} color={r.ok ? (r.status === "interrupted" ? "yellow" : undefined) : "red"} />
       ))}
       {Array.from({ length: Math.max(0, rows - visible.length - notes) }, (_, i) => (
         <Line key={`pad${i}`} text="" width={width} />

@@ -64,5 +64,9 @@ export function expectFits(frame: string | undefined, size: { columns: number; r
 
 export const KEY = { up: "\u001B[A", down: "\u001B[B", enter: "\r", escape: "\u001B", tab: "\t", ctrlC: "\u0003" } as const;
 
-/** Lets ink and React process input and effects. */
-export const settle = () => new Promise((r) => setTimeout(r, 20));
+/**
+ * Pacing, not an assertion: a screen's first frame is written before React runs its effects,
+ * and ink attaches a screen's key handler in an effect, so a key sent the instant a new screen
+ * appears can arrive before anyone listens (a person is never that fast).
+ */
+export const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
