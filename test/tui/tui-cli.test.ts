@@ -50,8 +50,10 @@ function journal(runDir: string): JournalEntry[] {
 
 const evals = (screen: string) => Number(new RegExp(`(\\d+)/${BUDGET} evals`).exec(screen)?.[1] ?? -1);
 const candidateWork = (entries: readonly JournalEntry[]) => entries.filter((e) => e.kind === "candidate-merged" || e.kind === "candidate-scored" || e.kind === "candidate-failed").length;
-/** The terminal's echo and icanon flags as `stty -a` prints them (`-echo` when off). */
-const STTY = "stty -a | tr ' ' '\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '; echo";
+/** Prints `STTY: icanon echo` (`-icanon`, `-echo` when off): the terminal's line discipline after the program. */
+const STTY = "echo \"STTY: $(stty -a | tr ' ' '\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' ')\"";
+/** The STTY line's flags, once it is on the screen. */
+const sttyFlags = (screen: string) => /^STTY: (.*)$/m.exec(screen)?.[1].trim().split(/\s+/);
 
 describe.skipIf(!hasTmux())("smelt ui in a real terminal", () => {
   it("launch, two candidates, pause, resume, quit, leaderboard, export", { timeout: 180_000 }, async () => {
@@ -68,6 +70,12 @@ describe.skipIf(!hasTmux())("smelt ui in a real terminal", () => {
     const runs = await readdir(join(dir, "runs"));
     expect(runs).toHaveLength(1);
     const runDir = join(dir, "runs", runs[0]);
+
+    // A resize lays the screen out again: the status badge moves to the new right edge.
+    t.resize(100, 30);
+    await t.waitFor((s) => /^smelt · run .{20,} ▶ searching$/m.test(s) && s.split("\n")[0].length === 100 && /^p pause/m.test(s), "the layout at 100x30");
+    t.resize(80, 24);
+    await t.waitFor((s) => s.split("\n")[0].length === 80 && /▶ searching$/m.test(s.split("\n")[0]) && /^p pause/m.test(s), "the layout back at 80x24");
 
     t.keys("p");
     await t.waitFor((s) => s.includes("❚❚ paused") && s.includes("PAUSED: nothing runs"), "the pause to be reached");
@@ -87,12 +95,10 @@ describe.skipIf(!hasTmux())("smelt ui in a real terminal", () => {
     t.keys("p");
     await t.waitFor((s) => evals(s) > pausedDone, "a candidate to finish after the resume", 60_000);
     t.keys("q");
-    const after = await t.waitFor((s) => /EXIT=\d+/.test(s) && /(-?icanon.*-?echo|-?echo.*-?icanon)/.test(s), "the UI to quit and stty to report", 60_000);
+    const after = await t.waitFor((s) => sttyFlags(s) !== undefined, "the UI to quit and stty to report", 60_000);
     expect(after).toContain("EXIT=0");
     expect(after).toMatch(/run \S+: stopped after \d+ evaluations/);
-    expect(after).toMatch(/(^|\s)icanon\s/m);
-    expect(after).toMatch(/(^|\s)echo\s/m);
-    expect(after).not.toMatch(/-icanon|-echo\b/);
+    expect(sttyFlags(after)).toEqual(["icanon", "echo"]);
     expect(t.modes()).toEqual({ cursor: true, alternate: false });
 
     // The journal is consistent (replayState checks every invariant) and records the pause.
@@ -130,21 +136,35 @@ describe.skipIf(!hasTmux())("smelt ui in a real terminal", () => {
     const t = tmuxIn(path(""));
     t.run(`env -u CI ${NODE} ${CRASH}; echo "EXIT=$?"; ${STTY}`);
     await t.waitFor((s) => s.includes("crash-test screen"), "the app's screen");
-    const after = await t.waitFor((s) => /EXIT=\d+/.test(s) && /icanon/.test(s), "the crash", 30_000);
+    const after = await t.waitFor((s) => sttyFlags(s) !== undefined, "the crash", 30_000);
     expect(after).toContain("simulated crash in the search loop");
     expect(after).not.toContain("crash-test screen");
     expect(after).toMatch(/EXIT=[1-9]/);
-    expect(after).not.toMatch(/-icanon|-echo\b/);
+    expect(sttyFlags(after)).toEqual(["icanon", "echo"]);
     expect(t.modes()).toEqual({ cursor: true, alternate: false });
   });
 
-  it("falls back to plain lines when CI is set, even in a terminal", { timeout: 90_000 }, async () => {
+  it("smelt search: Ctrl-C twice in the TUI quits at once with the terminal and journal intact; with CI set, plain lines", { timeout: 120_000 }, async () => {
     const dir = path("ci");
     await writeSpace(dir);
     const t = tmuxIn(dir);
-    t.run(`env CI=true ${SMELT} search search-spaces/toy-tui.yaml --limit 2; echo "EXIT=$?"`);
-    const screen = await t.waitFor((s) => /^starting run \S+ in /m.test(s), "the plain reporter's first line", 60_000);
+    t.run(`env -u CI ${SMELT} search search-spaces/toy-tui.yaml --limit 2 --id ctrl-c; echo "EXIT=$?"; ${STTY}`);
+    await t.waitFor((s) => evals(s) >= 1, "the first candidate in the TUI", 60_000);
+    t.keys("C-c");
+    await t.waitFor((s) => s.includes("■ stopping"), "the graceful stop");
+    t.keys("C-c");
+    const after = await t.waitFor((s) => sttyFlags(s) !== undefined, "the immediate exit", 30_000);
+    expect(after).toContain("EXIT=130");
+    expect(after).toContain("smelt search --resume runs/ctrl-c continues");
+    expect(sttyFlags(after)).toEqual(["icanon", "echo"]);
+    expect(t.modes()).toEqual({ cursor: true, alternate: false });
+    const state = replayState((await openRun(join(dir, "runs/ctrl-c"))).entries);
+    expect(state.scored.size + state.failed.size).toBeGreaterThanOrEqual(1);
+
+    t.run(`clear; env CI=true ${SMELT} search --resume runs/ctrl-c; echo "EXIT=$?"`);
+    const screen = await t.waitFor((s) => /^resuming run ctrl-c in /m.test(s), "the plain reporter's first line", 60_000);
     expect(screen).not.toContain("smelt · run");
+    expect(t.modes().alternate).toBe(false);
     t.keys("C-c");
     t.keys("C-c");
     await t.waitFor((s) => /EXIT=\d+/.test(s), "the search to stop", 60_000);

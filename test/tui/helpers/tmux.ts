@@ -13,6 +13,8 @@ export interface Tmux {
   screen(): string;
   /** Polls the screen until `test` passes; throws with the last screen after `timeoutMs`. */
   waitFor(test: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** Resizes the terminal (the program gets SIGWINCH). */
+  resize(columns: number, rows: number): void;
   /** Whether the pane shows the cursor and is on the alternate screen (tmux's own view of the terminal). */
   modes(): { cursor: boolean; alternate: boolean };
   /** Stops the tmux server (and what runs in it). */
@@ -34,7 +36,8 @@ export function startTmux(options: { readonly cwd: string; readonly socket: stri
   // A bare bash with a fixed prompt; CI is removed by the commands that need it gone.
   tmux("new-session", "-d", "-x", String(options.columns ?? 80), "-y", String(options.rows ?? 24), "-s", "t", "-c", options.cwd, "env PS1='tui$ ' bash --norc --noprofile");
   tmux("set-option", "-t", "t", "status", "off");
-  const screen = () => tmux("capture-pane", "-p", "-t", "t");
+  // -J joins lines the terminal wrapped, so long messages can be matched whole.
+  const screen = () => tmux("capture-pane", "-p", "-J", "-t", "t");
   return {
     run(text) {
       tmux("send-keys", "-t", "t", "-l", text);
@@ -53,6 +56,9 @@ export function startTmux(options: { readonly cwd: string; readonly socket: stri
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen:\n${last}`);
+    },
+    resize(columns, rows) {
+      tmux("resize-window", "-t", "t", "-x", String(columns), "-y", String(rows));
     },
     modes() {
       const [cursor, alternate] = tmux("display-message", "-p", "-t", "t", "#{cursor_flag} #{alternate_on}").trim().split(" ");
