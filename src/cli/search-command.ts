@@ -97,7 +97,7 @@ export async function runSearchCli(args: SearchArgs): Promise<{ summary: SearchS
       process.stderr.write(`stopped at once; the journal is consistent: smelt search --resume ${where} continues\n`);
       process.exit(130);
     },
-    title: args.space !== undefined ? basename(args.space) : `resumed ${basename(args.resume ?? "")}`,
+    title: args.space !== undefined ? basename(args.space) : "resumed",
   });
   let interrupts = 0;
   const onSigint = () => {

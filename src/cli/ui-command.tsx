@@ -34,7 +34,10 @@ export const uiCommand: CommandModule<object, UiArgs> = {
         runsDir={args["runs-dir"]}
         limit={args.limit}
         startSearch={(target) => {
-          const session = startSearchSession(target, { search: searchOptionsOf(args) });
+          // A resume scores as the run started (its recorded item limit, threads, KV cache), not as
+          // this UI was told: scores under other settings would not be comparable.
+          const { limit: _limit, evalThreads: _threads, kvCache: _kv, ...resumeOptions } = searchOptionsOf(args);
+          const session = startSearchSession(target, { search: "resume" in target ? resumeOptions : searchOptionsOf(args) });
           sessions.push(session);
           return { live: session, done: session.done, title: spaceTitle(target) };
         }}

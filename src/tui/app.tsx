@@ -171,5 +171,5 @@ export function SmeltApp(props: SmeltAppProps) {
 
 /** The header title of a search started from a space file. */
 export function spaceTitle(target: SearchTarget): string {
-  return "spacePath" in target ? basename(target.spacePath) : `resumed ${basename(target.resume)}`;
+  return "spacePath" in target ? basename(target.spacePath) : "resumed";
 }

@@ -15,7 +15,7 @@ import { RunsScreen } from "../../src/tui/screens/runs-screen.js";
 import { createLiveRun } from "../../src/tui/session/search-session.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 import { after, asActions, recordedEvents } from "./fixtures/events.js";
-import { makeFinishedRun, makeInterruptedRun } from "./helpers/make-runs.js";
+import { makeFinishedRun, makeInterruptedRun, makeStoppedRun } from "./helpers/make-runs.js";
 import { expectFits, fakeClock, KEY, renderScreen, settle, SIZE } from "./helpers/render-screen.js";
 
 const path = useTempDir("tui-screens");
@@ -168,14 +168,18 @@ describe("runs, leaderboard and candidate screens", () => {
     const runsDir = path("runs-list");
     const finished = await makeFinishedRun(runsDir);
     const interrupted = await makeInterruptedRun(runsDir);
+    await makeStoppedRun(runsDir);
     const onOpen = vi.fn();
     const onResume = vi.fn();
     const r = renderScreen(<RunsScreen width={80} height={24} runsDir={runsDir} onOpen={onOpen} onResume={onResume} onBack={() => undefined} onQuit={() => undefined} />);
     await vi.waitFor(() => expect(r.lastFrame()).toContain("half02"));
     const frame = expectFits(r.lastFrame());
-    expect(frame).toMatch(/> 20261125-080000-half02 +interrupted +1\/0\/1 +1\.500 c0001/);
+    expect(frame).toMatch(/> 20261126-090000-stop03 +stopped +1\/0\/2 +1\.500 c0001/);
+    expect(frame).toMatch(/ {2}20261125-080000-half02 +interrupted +1\/0\/1 +1\.500 c0001/);
     expect(frame).toMatch(/ {2}20261124-064500-done01 +finished +4\/1\/0 +1\.600 c0002/);
     await settle();
+    r.stdin.write(KEY.down);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/> 20261125-080000-half02/));
     r.stdin.write("r");
     await vi.waitFor(() => expect(onResume).toHaveBeenCalledWith(interrupted));
     r.stdin.write(KEY.down);

@@ -113,7 +113,7 @@ describe.skipIf(!hasTmux())("smelt ui in a real terminal", () => {
     t.run(`clear; env -u CI ${SMELT} ui --limit 3; echo "EXIT=$?"`);
     await t.waitFor((s) => s.includes("launch a search") && s.includes("optimiser"), "the launch screen again", 60_000);
     t.keys("Tab");
-    await t.waitFor((s) => s.includes(runs[0]) && /finished/.test(s), "the runs list");
+    await t.waitFor((s) => new RegExp(`> ${runs[0]} +stopped `).test(s), "the runs list with the stopped run");
     t.keys("Enter");
     const board = await t.waitFor((s) => s.includes("sorted by fitness"), "the leaderboard");
     const top = /> 1\*?(c\d{4})/.exec(board)?.[1];

@@ -11,6 +11,7 @@ import { loadSpaceSummary, type LaunchSpace } from "../data/load-space-summary.j
 import { useAsync } from "../hooks/use-async.js";
 import { duration } from "../text/format-number.js";
 import { labelled } from "../text/labelled.js";
+import { resumable } from "../state/resumable.js";
 
 export interface LaunchScreenProps {
   readonly width: number;
@@ -61,8 +62,8 @@ export function LaunchScreen(props: LaunchScreenProps) {
     () => (current === undefined || pastRuns === undefined ? Promise.resolve(undefined) : loadSpaceSummary(current, { limit: props.limit, pastRuns })),
     `${current}:${pastRuns === undefined}`,
   );
-  const unfinished = runs.status === "ready" ? runs.value.filter((r) => r.ok && r.status === "interrupted") : [];
-  const resumable = unfinished[0];
+  const unfinished = runs.status === "ready" ? runs.value.filter(resumable) : [];
+  const latest = unfinished[0];
 
   useInput((input, key) => {
     const typing = typingRef.current;
@@ -82,7 +83,7 @@ export function LaunchScreen(props: LaunchScreenProps) {
     else if (key.downArrow || input === "j") setIndex(Math.max(0, Math.min(entries.length - 1, at + 1)));
     else if (input === "/") setTyping("");
     else if (key.return && current !== undefined && summary.status === "ready") props.onStart(current);
-    else if (input === "r" && resumable?.ok) props.onResume(resumable.dir);
+    else if (input === "r" && latest?.ok) props.onResume(latest.dir);
     else if (key.tab || input === "u") props.onRuns();
     else if (input === "q" || key.escape) props.onQuit();
   });
@@ -106,8 +107,8 @@ export function LaunchScreen(props: LaunchScreenProps) {
   else details = labelled([...summary.value!.summary.lines, ["estimate", estimateText(summary.value!)]], width);
   details = details.slice(0, Math.max(1, detailRows));
 
-  const runLine = resumable?.ok
-    ? `unfinished: ${resumable.id} (interrupted, ${resumable.scored + resumable.failed} done) · r resumes it${unfinished.length > 1 ? ` · ${unfinished.length - 1} more (tab)` : ""}`
+  const runLine = latest?.ok
+    ? `unfinished: ${latest.id} (${latest.status === "finished" ? "stopped" : latest.status}, ${latest.scored + latest.failed} done) · r resumes it${unfinished.length > 1 ? ` · ${unfinished.length - 1} more (tab)` : ""}`
     : runs.status === "ready" ? `runs in ${props.runsDir}: ${runs.value.length} (tab lists them)` : "";
   return (
     <Box flexDirection="column" width={width}>

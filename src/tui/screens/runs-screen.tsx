@@ -5,6 +5,7 @@ import { HeaderLine } from "../components/header-line.js";
 import { KeyHints } from "../components/key-hints.js";
 import { Line } from "../components/line.js";
 import { useAsync } from "../hooks/use-async.js";
+import { resumable } from "../state/resumable.js";
 import { padEnd, padStart } from "../text/fit.js";
 import { score } from "../text/format-number.js";
 
@@ -25,8 +26,9 @@ function row(r: RunSummary, selected: boolean, width: number): string {
   const mark = selected ? "> " : "  ";
   if (!r.ok) return `${mark}${padEnd(r.dir.split("/").pop() ?? r.dir, ID)} unreadable: ${r.error}`;
   const counts = `${r.scored}/${r.failed}/${r.pending}`;
+  const status = r.status === "finished" && r.finishedReason === "stopped" ? "stopped" : r.status;
   const best = r.best ? `${score(r.best.fitness)} ${r.best.id}` : "-";
-  return `${mark}${padEnd(r.id, ID)} ${padEnd(r.status, 11)} ${padStart(counts, 12)}  ${padEnd(best, 12)} ${r.startedAt.slice(0, 16).replace("T", " ")}`.slice(0, width);
+  return `${mark}${padEnd(r.id, ID)} ${padEnd(status, 11)} ${padStart(counts, 12)}  ${padEnd(best, 12)} ${r.startedAt.slice(0, 16).replace("T", " ")}`.slice(0, width);
 }
 
 /** Runs: every run in the runs folder with its status; open one's leaderboard, or resume it. */
@@ -43,7 +45,7 @@ export function RunsScreen(props: RunsScreenProps) {
     else if (key.downArrow || input === "j") setIndex((i) => Math.min(list.length - 1, i + 1));
     else if (key.return && current?.ok) props.onOpen(current.dir);
     else if (input === "r" && current?.ok) {
-      if (current.status === "interrupted") props.onResume(current.dir);
+      if (resumable(current)) props.onResume(current.dir);
       else setMessage(current.status === "running" ? `${current.id} is running in another process` : `${current.id} has finished; nothing to resume`);
     } else if (input === "g") runs.reload();
     else if (key.escape || key.backspace || key.delete || key.tab) props.onBack();
@@ -57,12 +59,12 @@ export function RunsScreen(props: RunsScreenProps) {
   return (
     <Box flexDirection="column" width={width}>
       <HeaderLine title={`smelt · runs in ${props.runsDir}/`} status={runs.status === "ready" ? `${list.length} run${list.length === 1 ? "" : "s"}` : ""} width={width} />
-      <Line text="status: running (a live process holds it) · finished · interrupted (resumable)" width={width} dimColor />
+      <Line text="status: running (in use) · finished · stopped, interrupted (r resumes them)" width={width} dimColor />
       <Line text={`  ${padEnd("run", ID)} ${padEnd("status", 11)} ${padStart("ok/fail/todo", 12)}  ${padEnd("best", 12)} started (UTC)`} width={width} bold />
       {runs.status === "error" ? <Line text={`cannot list runs: ${runs.error.message}`} width={width} color="red" /> : null}
       {runs.status === "ready" && list.length === 0 ? <Line text="no runs yet: start one from the launch screen (esc)" width={width} /> : null}
       {visible.map((r, i) => (
-        <Line key={r.dir} text={row(r, first + i === index, width)} width={width} inverse={first + i === index} color={r.ok ? (r.status === "interrupted" ? "yellow" : undefined) : "red"} />
+        <Line key={r.dir} text={row(r, first + i === index, width)} width={width} inverse={first + i === index} color={r.ok ? (resumable(r) ? "yellow" : undefined) : "red"} />
       ))}
       {Array.from({ length: Math.max(0, rows - visible.length - notes) }, (_, i) => (
         <Line key={`pad${i}`} text="" width={width} />

@@ -26,6 +26,15 @@ export async function makeFinishedRun(runsDir: string, id = "20261124-064500-don
   return run.dir;
 }
 
+/** A stopped run: three proposed, one scored, run-finished with reason stopped. */
+export async function makeStoppedRun(runsDir: string, id = "20261126-090000-stop03"): Promise<string> {
+  const run = await createRun(runsDir, SPACE, { seed: 1, smeltVersion: "0.1.0", id, clock: fakeClock() });
+  for (const e of [proposed("c0001"), proposed("c0002"), proposed("c0003"), merged("c0001"), scored("c0001", tasks(0.4, 0.5, 0.6), 1.5)]) await run.append(e);
+  await run.append({ kind: "run-finished", reason: "stopped" });
+  await run.close();
+  return run.dir;
+}
+
 /** An interrupted run: two candidates proposed, one scored, no end and no lock. */
 export async function makeInterruptedRun(runsDir: string, id = "20261125-080000-half02"): Promise<string> {
   const run = await createRun(runsDir, SPACE, { seed: 1, smeltVersion: "0.1.0", id, clock: fakeClock() });
