@@ -49,7 +49,16 @@ export const uiCommand: CommandModule<object, UiArgs> = {
         }}
       />,
     );
-    await tui.exited;
+    try {
+      await tui.exited;
+    } catch (error) {
+      // The display failed (the terminal is restored by now): do not leave a search running blind.
+      const running = sessions.filter((session) => session.store.getState().stage !== "finished");
+      if (running.length > 0) process.stderr.write("smelt: the terminal UI failed; stopping the search after the current candidate\n");
+      for (const session of running) session.stop();
+      await Promise.all(running.map((session) => session.done));
+      throw error;
+    }
     const last = sessions.at(-1);
     if (last === undefined) return;
     const summary = await last.done;

@@ -11,7 +11,7 @@ import { useTempDir } from "../helpers/temp-dir.js";
 import { writeTinySearchSpace } from "./tiny-space.js";
 
 const path = useTempDir("pause");
-const BUDGET = 6;
+const BUDGET = 4;
 
 /** The real llama.cpp backend, counting model loads. */
 async function countingBackend(): Promise<EvalBackend & { loads: () => number }> {

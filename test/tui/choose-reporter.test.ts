@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { chooseReporter, isCi } from "../../src/cli/search-reporters.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 import { writeTinySearchSpace } from "../search/tiny-space.js";
@@ -56,16 +57,24 @@ function firstLine(args: string[], cwd: string, kill = false): Promise<{ line: s
 }
 
 describe("the CLI with stdout not a terminal", () => {
-  it("prints plain lines even when the TUI is asked for, and keeps smelt alone a usage error", { timeout: 60_000 }, async () => {
+  it("prints plain lines even when the TUI is asked for", { timeout: 60_000 }, async () => {
     await writeTinySearchSpace(path, { file: "space.yaml", budget: 2, methods: "ties", seed: 1, modelSeed: 11 });
     const cwd = path("");
     const search = await firstLine(["search", "space.yaml", "--reporter", "tui", "--limit", "2"], cwd, true);
     expect(search.line).toMatch(/^starting run \S+ in .*; budget 2 evaluations$/);
-    const bare = await firstLine([], cwd);
-    expect(bare.code).toBe(2);
-    expect(bare.line).toBe("smelt: Pick a command: smelt --help lists them.");
-    const ui = await firstLine(["ui"], cwd);
-    expect(ui.code).toBe(1);
-    expect(ui.line).toMatch(/^smelt: smelt ui needs an interactive terminal/);
+  });
+
+  it("keeps smelt alone a usage error and refuses smelt ui (in this process: vitest's stdout is a pipe)", async () => {
+    expect(process.stdout.isTTY).not.toBe(true);
+    const errors: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((text) => errors.push(String(text)) > 0);
+    try {
+      expect(await main([])).toBe(2);
+      expect(await main(["ui"])).toBe(1);
+    } finally {
+      write.mockRestore();
+    }
+    expect(errors.join("")).toMatch(/^smelt: Pick a command: smelt --help lists them\.\n/);
+    expect(errors.join("")).toMatch(/smelt: smelt ui needs an interactive terminal \(stdin and stdout a TTY, CI unset\)/);
   });
 });
