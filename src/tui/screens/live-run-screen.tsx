@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { relative } from "node:path";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { HeaderLine } from "../components/header-line.js";
 import { KeyHints } from "../components/key-hints.js";
 import { Line } from "../components/line.js";
@@ -104,9 +104,20 @@ export function LiveRunScreen(props: LiveRunScreenProps) {
   const right = width - left - 1;
   const [nowLine, nextLine] = activityLines(view, width);
   const [best1, best2] = bestLines(view, width);
-  const plot = xTask !== undefined && yTask !== undefined && xTask !== yTask ? paretoPlot(view, xTask, yTask, selected) : undefined;
+  // The Pareto fronts are quadratic in the candidates: recompute them only when those change,
+  // not on every progress event or clock tick.
+  const { candidates, references, objectives } = view;
+  const plot = useMemo(
+    () => (xTask !== undefined && yTask !== undefined && xTask !== yTask ? paretoPlot({ ...view, candidates, references, objectives }, xTask, yTask, selected) : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [candidates, references, objectives, xTask, yTask, selected],
+  );
   const plotLines = plot ? scatterPlot(plot.points, left, plotHeight) : Array.from({ length: plotHeight }, (_, i) => (i === 0 && tasks.length === 1 ? "  one objective: see the convergence line" : ""));
-  const table = recentTable(view, selected, picked !== undefined, right, plotHeight - 1);
+  const table = useMemo(
+    () => recentTable({ ...view, candidates, objectives }, selected, picked !== undefined, right, plotHeight - 1),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [candidates, objectives, selected, picked, right, plotHeight],
+  );
   const st = status(view);
   const pausedNow = view.pause !== "running" || view.stopping;
   return (
