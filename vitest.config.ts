@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Tests that load models through llama.cpp are CPU-heavy; the box has two cores.
     maxWorkers: 2,
     testTimeout: 60_000,

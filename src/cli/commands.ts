@@ -9,7 +9,8 @@ import { searchCommand } from "./search-command.js";
 import { convertCommand } from "./convert-command.js";
 import { demoCommand } from "./demo-command.js";
 import { pullCommand } from "./pull-command.js";
+import { uiCommand } from "./ui-command.js";
 
 /** Every CLI command, one file each (house style §11). Add new commands here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [demoCommand, inspectCommand, mergeCommand, convertCommand, pullCommand, evalCommand, searchCommand, leaderboardCommand, exportCommand, reportCommand];
+export const commands: CommandModule<any, any>[] = [demoCommand, uiCommand, inspectCommand, mergeCommand, convertCommand, pullCommand, evalCommand, searchCommand, leaderboardCommand, exportCommand, reportCommand];

@@ -4,10 +4,12 @@ import { fileURLToPath } from "node:url";
 import type { CommandModule } from "yargs";
 import { exportRecipe, leaderboard, openRun, renderLeaderboard, SmeltError, writeFileAtomic } from "../index.js";
 import { runSearchCli } from "./search-command.js";
+import type { ReporterName } from "./search-reporters.js";
 
 interface DemoArgs {
   "runs-dir": string;
-  reporter: "plain" | "jsonl";
+  reporter?: ReporterName;
+  plain?: boolean;
 }
 
 /** The toy search space shipped with smelt, found beside the installed package. */
@@ -25,10 +27,11 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   builder: (y) =>
     y
       .option("runs-dir", { type: "string", default: "runs", describe: "Folder the run is created in" })
-      .option("reporter", { choices: ["plain", "jsonl"] as const, default: "plain" as const, describe: "plain: a line per candidate; jsonl: every event as JSON" }),
+      .option("reporter", { choices: ["tui", "plain", "jsonl"] as const, describe: "tui: the live terminal UI (default on an interactive terminal outside CI); plain: a line per candidate; jsonl: every event as JSON" })
+      .option("plain", { type: "boolean", describe: "Same as --reporter plain" }),
   handler: async (args) => {
-    const summary = await runSearchCli({
-      space: demoSpace(), "runs-dir": args["runs-dir"], reporter: args.reporter,
+    const { summary } = await runSearchCli({
+      space: demoSpace(), "runs-dir": args["runs-dir"], reporter: args.reporter, plain: args.plain,
       "merge-threads": 1, keep: 0,
     });
     const run = await openRun(summary.dir);

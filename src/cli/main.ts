@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import { SmeltError } from "../index.js";
 import { commands } from "./commands.js";
+import { canRunTui } from "./ui-command.js";
 
 /**
  * Entry point of the `smelt` binary. Returns the process exit code: 0 success, 1 a smelt error
@@ -13,9 +14,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   });
   let exitCode = 0;
-  const parser = yargs([...argv])
+  // `smelt` alone opens the terminal UI on an interactive terminal; elsewhere it stays a usage error.
+  const args = argv.length === 0 && canRunTui() ? ["ui"] : [...argv];
+  const parser = yargs(args)
     .scriptName("smelt")
-    .usage("$0 <command> [options]\n\nFinds good model merges by itself: merge, evaluate, search, export.")
+    .usage("$0 <command> [options]\n\nFinds good model merges by itself: merge, evaluate, search, export.\n`smelt` alone (on an interactive terminal) opens the terminal UI, as `smelt ui` does.")
     .strict()
     .demandCommand(1, "Pick a command: smelt --help lists them.")
     .recommendCommands()

@@ -1,8 +1,53 @@
-import type { SearchEvent, TaskScore } from "../index.js";
+import type { SearchControl, SearchEvent, TaskScore } from "../index.js";
+import { createTuiReporter } from "../tui/tui-reporter.js";
 
-/** A reporter turns search events into output. The TUI will be a third one over the same stream. */
+/** A reporter turns search events into output: the TUI, plain lines or JSON lines, over one stream. */
 export interface SearchReporter {
   event(e: SearchEvent): void;
+  /** Called once when the search has ended or thrown; the TUI gives the terminal back here. */
+  close?(): Promise<void>;
+  /** The reporter handles Ctrl-C itself (the TUI reads it as a key in raw mode). */
+  readonly handlesInterrupt?: boolean;
+}
+
+/** What a reporter may use besides the events. */
+export interface ReporterContext {
+  readonly write: (text: string) => void;
+  /** Pause/resume of the running search. */
+  readonly control: SearchControl;
+  /** Stops the search gracefully (the current candidate finishes and is journaled). */
+  readonly stop: () => void;
+  /** Exits at once (a second Ctrl-C), after the reporter has restored the terminal. */
+  readonly forceExit: () => void;
+  /** Shown as the TUI's title (the space's file name). */
+  readonly title: string;
+}
+
+export type ReporterName = "tui" | "plain" | "jsonl";
+
+/** The reporters by name (tap's report() picks an ink component or a stream the same way). */
+export const searchReporters: Readonly<Record<ReporterName, (ctx: ReporterContext) => SearchReporter>> = {
+  tui: (ctx) => createTuiReporter(ctx),
+  plain: (ctx) => plainReporter(ctx.write),
+  jsonl: (ctx) => jsonlReporter(ctx.write),
+};
+
+/** Whether `env` says we run in CI, as ink decides it (ink draws only the last frame there). */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string) => key in env && env[key] !== "0" && env[key] !== "false";
+  return set("CI") || set("CONTINUOUS_INTEGRATION");
+}
+
+/**
+ * The reporter to use: `--plain` wins, then an explicit `--reporter`; the TUI needs an
+ * interactive terminal (stdin and stdout TTYs) outside CI and falls back to plain lines otherwise,
+ * which is also the default there.
+ */
+export function chooseReporter(args: { readonly requested: ReporterName | undefined; readonly plain: boolean; readonly stdoutIsTTY: boolean; readonly stdinIsTTY: boolean; readonly env: NodeJS.ProcessEnv }): ReporterName {
+  if (args.plain) return "plain";
+  const interactive = args.stdoutIsTTY && args.stdinIsTTY && !isCi(args.env);
+  const wanted = args.requested ?? (interactive ? "tui" : "plain");
+  return wanted === "tui" && !interactive ? "plain" : wanted;
 }
 
 export function jsonlReporter(write: (text: string) => void): SearchReporter {
@@ -28,6 +73,12 @@ export function plainReporter(write: (text: string) => void): SearchReporter {
           break;
         case "heldout":
           write(`held-out ${e.id} fitness ${e.fitness.toFixed(3)}  ${tasksText(e.tasks)}\n`);
+          break;
+        case "paused":
+          write(`paused: nothing new starts until resumed${e.waiting ? ` (${e.waiting} is merged and waits)` : ""}\n`);
+          break;
+        case "resumed":
+          write(e.stopping ? `stopping (was paused ${e.seconds.toFixed(0)}s)\n` : `resumed after ${e.seconds.toFixed(0)}s\n`);
           break;
         case "finished":
           write(`finished (${e.reason}); best candidate ${e.best ?? "none"}\n`);

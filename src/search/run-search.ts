@@ -11,12 +11,15 @@ import { createSearchOptimiser } from "./create-search-optimiser.js";
 import { decodeCandidate } from "./decode-candidate.js";
 import type { MethodPortfolio, PortfolioCandidate } from "./method-portfolio.js";
 import { mergeCandidate, type MergedCandidate } from "./search-loop/candidate-work.js";
+import { drain, EventQueue } from "./search-loop/event-queue.js";
 import { finalists } from "./search-loop/finalists.js";
 import { openSearch } from "./search-loop/open-search.js";
 import { referenceGguf } from "./search-loop/reference-gguf.js";
+import { pauseGate } from "./search-loop/pause-gate.js";
 import { scoreModel, type ModelScore } from "./search-loop/score-model.js";
-import type { SearchEvent } from "./search-loop/search-events.js";
+import type { SearchEvent, SearchStage } from "./search-loop/search-events.js";
 import type { SearchOptions } from "./search-loop/search-options.js";
+import { earlierSessionsSeconds } from "./search-loop/session-seconds.js";
 import type { SearchSpace } from "./search-space.js";
 
 export interface SearchSummary {
@@ -38,6 +41,9 @@ type MethodTable = Readonly<Record<string, Parameters<typeof decodeCandidate>[1]
  * Resume: the optimiser is a deterministic function of its seed and the results told to it, so a
  * resumed run rebuilds it by replaying the journal generation by generation; candidates the journal
  * already scored (or saw fail) are told from it, never evaluated again, and pending ones are redone.
+ *
+ * Pause (`options.control`): before anything new starts the loop passes a pause gate; while paused
+ * it runs nothing, and the pause is journaled so a `minutes` budget does not count it.
  */
 export async function* searchIter(target: { spacePath: string } | { resume: string }, given: SearchOptions = {}): AsyncGenerator<SearchEvent, SearchSummary> {
   const now = given.now ?? (() => performance.now());
@@ -55,30 +61,35 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
   const tmpDir = await mkdtemp(join(tmpRoot, `smelt-${run.id}-`));
   const pool = options.pool ?? createMergePool(options.mergeThreads ?? 1);
   let backend: EvalBackend | undefined = options.backend;
-  const queue: SearchEvent[] = [];
+  const queue = new EventQueue();
   const emit = (e: SearchEvent) => queue.push(e);
   try {
     backend ??= await createLlamaBackend({ threads: options.evalThreads ?? 1, kvCache: options.kvCache });
     const tasks = await Promise.all(space.objectives.map((o) => loadTask(o.task)));
     let state = replayState(run.entries, run.files.journal);
     const done0 = state.scored.size + state.failed.size;
-    yield { type: "run", runId: run.id, dir: run.dir, resumed: opened.resumed, budget: space.budget, done: done0 };
+    const objectives = space.objectives.map((o) => ({ task: o.taskName, metric: o.metric, weight: o.weight, direction: o.direction }));
+    yield { type: "run", runId: run.id, dir: run.dir, resumed: opened.resumed, budget: space.budget, done: done0, objectives };
 
     const ctx: LoopContext = { run, space, tasks, backend, pool, tmpDir, options, now, emit, methods: mergeMethods as unknown as MethodTable };
-    for (const split of ["validation", "test"] as const) {
+    const gate = (waiting?: string) => drain(queue, pauseGate({ control: options.control, signal: options.signal, run, now, waiting }));
+    references: for (const split of ["validation", "test"] as const) {
       for (const ref of referenceModels(space)) {
+        yield* gate();
+        if (options.signal?.aborted) break references;
         yield* drain(queue, scoreReference(ctx, state, ref, split));
       }
     }
     state = replayState(run.entries, run.files.journal);
 
-    const elapsedBefore = previousSessionsSeconds(run);
+    const elapsedBefore = earlierSessionsSeconds(run.entries);
     const started = now();
+    let pausedMs = 0;
     /** Why no further candidate may start, if one may not; `queued` are proposed and still to run. */
     const budgetLeft = (queued: number): "budget" | "time" | undefined => {
       const s = replayState(run.entries, run.files.journal);
       if (space.budget.evaluations !== undefined && s.scored.size + s.failed.size + queued >= space.budget.evaluations) return "budget";
-      if (space.budget.minutes !== undefined && elapsedBefore + (now() - started) / 1000 >= space.budget.minutes * 60) return "time";
+      if (space.budget.minutes !== undefined && elapsedBefore + (now() - started - pausedMs) / 1000 >= space.budget.minutes * 60) return "time";
       return undefined;
     };
     let reason: SearchSummary["reason"] | undefined = state.finished?.reason;
@@ -123,11 +134,21 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
         losses.push(Number.NaN); // filled in below
         work.push({ index: losses.length - 1, id, candidate });
       }
-      // Merge the next candidate while the current one is scored.
-      let pendingMerge = work.length > 0 ? startMerge(ctx, work[0].id) : undefined;
+      // Merge the next candidate while the current one is scored (unless a pause is requested).
+      let pendingMerge: Promise<MergedCandidate> | undefined;
       for (let w = 0; w < work.length; w++) {
-        const current = await settle(pendingMerge!);
-        pendingMerge = w + 1 < work.length ? startMerge(ctx, work[w + 1].id) : undefined;
+        pausedMs += yield* gate(pendingMerge === undefined ? undefined : work[w].id);
+        if (options.signal?.aborted) {
+          // Stop after the current candidate: the one merged ahead is dropped (it stays pending).
+          if (pendingMerge) {
+            const next = await settle(pendingMerge);
+            if (next.ok) await rm(next.value.path, { force: true });
+          }
+          reason = "stopped";
+          break;
+        }
+        const current = await settle(pendingMerge ?? startMerge(ctx, work[w].id, "search"));
+        pendingMerge = w + 1 < work.length && !options.control?.paused ? startMerge(ctx, work[w + 1].id, "search") : undefined;
         const outcome = yield* drain(queue, finishCandidate(ctx, work[w].id, current));
         losses[work[w].index] = outcome === undefined ? Number.POSITIVE_INFINITY : -outcome.fitness;
         if (outcome) {
@@ -141,14 +162,6 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
           yield { type: "failed", id: work[w].id, phase: failed.phase, reason: failed.reason, done: doneCount(run) };
         }
         if (current.ok) await rm(current.value.path, { force: true });
-        if (options.signal?.aborted && w + 1 < work.length) {
-          if (pendingMerge) {
-            const next = await settle(pendingMerge);
-            if (next.ok) await rm(next.value.path, { force: true });
-          }
-          reason = "stopped";
-          break;
-        }
       }
       if (reason !== undefined) break;
       optimiser.tell(batch, losses);
@@ -157,6 +170,11 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
 
     if (reason !== "stopped") {
       for (const id of finalists(replayState(run.entries, run.files.journal), space.heldout.finalists)) {
+        yield* gate();
+        if (options.signal?.aborted) {
+          reason = "stopped";
+          break;
+        }
         yield* drain(queue, scoreHeldout(ctx, id));
       }
     }
@@ -213,9 +231,9 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 }
 
-function startMerge(ctx: LoopContext, id: CandidateId): Promise<MergedCandidate> {
+function startMerge(ctx: LoopContext, id: CandidateId, stage: SearchStage): Promise<MergedCandidate> {
   const proposed = replayState(ctx.run.entries, ctx.run.files.journal).proposed.get(id)!;
-  const p = mergeCandidate({ id, recipe: proposed.recipe, space: ctx.space, tmpDir: ctx.tmpDir, pool: ctx.pool, emit: ctx.emit, now: ctx.now });
+  const p = mergeCandidate({ id, stage, recipe: proposed.recipe, space: ctx.space, tmpDir: ctx.tmpDir, pool: ctx.pool, emit: ctx.emit, now: ctx.now });
   p.catch(() => {});
   return p;
 }
@@ -232,7 +250,7 @@ async function* finishCandidate(ctx: LoopContext, id: CandidateId, merged: Settl
   try {
     const score = await scoreModel({
       backend: ctx.backend, path: m.path, tasks: ctx.tasks, objectives: ctx.space.objectives, split: "validation", limit: ctx.options.limit,
-      id, emit: ctx.emit, now: ctx.now, deadline: limit === undefined ? undefined : ctx.now() + limit * 1000,
+      id, stage: "search", emit: ctx.emit, now: ctx.now, deadline: limit === undefined ? undefined : ctx.now() + limit * 1000,
     });
     await ctx.run.append({ kind: "candidate-scored", id, split: "validation", tasks: score.tasks, fitness: score.fitness, seconds: score.seconds });
     return { ...score, seconds: { ...m.seconds, ...score.seconds } };
@@ -250,7 +268,7 @@ async function* scoreReference(ctx: LoopContext, state: ReplayState, ref: { mode
     return;
   }
   const path = await referenceGguf(ref, ctx.run.dir, ctx.space.out_type);
-  const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.model, emit: ctx.emit, now: ctx.now });
+  const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.label, stage: "reference", emit: ctx.emit, now: ctx.now });
   await ctx.run.append({ kind: "reference-scored", model: ref.label, role: ref.role, split, tasks: score.tasks, fitness: score.fitness });
   yield { type: "reference", model: ref.label, role: ref.role, split, fitness: score.fitness, tasks: score.tasks, cached: false };
 }
@@ -261,10 +279,10 @@ async function* scoreHeldout(ctx: LoopContext, id: CandidateId): AsyncGenerator<
   let temp: string | undefined;
   try {
     if (!existsSync(kept)) {
-      const m = await startMerge(ctx, id);
+      const m = await startMerge(ctx, id, "heldout");
       path = temp = m.path;
     }
-    const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split: "test", limit: ctx.options.limit, id, emit: ctx.emit, now: ctx.now });
+    const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split: "test", limit: ctx.options.limit, id, stage: "heldout", emit: ctx.emit, now: ctx.now });
     await ctx.run.append({ kind: "heldout-scored", id, split: "test", tasks: score.tasks, fitness: score.fitness, seconds: score.seconds });
     yield { type: "heldout", id, fitness: score.fitness, tasks: score.tasks };
   } catch (error) {
@@ -285,16 +303,6 @@ async function keepBest(ctx: LoopContext, id: CandidateId, merged: Settled<Merge
     await copyFile(merged.value.path, ctx.run.candidatePath(id));
   }
   for (const other of ranked.slice(keep)) await rm(ctx.run.candidatePath(other), { force: true });
-}
-
-/** Runs a sub-generator, yielding the events its callbacks queued as they arrive. */
-async function* drain<T>(queue: SearchEvent[], inner: AsyncGenerator<SearchEvent, T>): AsyncGenerator<SearchEvent, T> {
-  for (;;) {
-    const next = await inner.next();
-    while (queue.length > 0) yield queue.shift()!;
-    if (next.done) return next.value;
-    yield next.value;
-  }
 }
 
 /** The base and the source models, labelled as the space names them (the base by its file name). */
@@ -320,23 +328,6 @@ function bestCandidate(state: ReplayState): string | undefined {
   let best: { id: string; fitness: number } | undefined;
   for (const s of state.scored.values()) if (!best || s.fitness > best.fitness) best = { id: s.id, fitness: s.fitness };
   return best?.id;
-}
-
-/** Wall time spent by earlier sessions of this run, from the journal's timestamps. */
-function previousSessionsSeconds(run: Run): number {
-  let total = 0;
-  let sessionStart: number | undefined;
-  let last: number | undefined;
-  for (const e of run.entries) {
-    const t = Date.parse(e.at);
-    if (e.kind === "run-started" || e.kind === "run-resumed") {
-      if (sessionStart !== undefined && last !== undefined) total += (last - sessionStart) / 1000;
-      sessionStart = t;
-    }
-    last = t;
-  }
-  // The last session is the current one, just started: its own time is measured live.
-  return total;
 }
 
 function errorText(error: unknown): string {

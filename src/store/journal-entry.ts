@@ -69,6 +69,22 @@ export const runResumedSchema = z.strictObject({
   droppedTornLine: z.number().int().min(1).optional(),
 });
 
+/**
+ * The user paused the search: no new candidate (or reference, or finalist) starts until
+ * run-unpaused. Journaled because paused time is not spent budget: a resume counts a `minutes`
+ * budget without the paused spans of earlier sessions.
+ */
+export const runPausedSchema = z.strictObject({
+  ...base,
+  kind: z.literal("run-paused"),
+});
+
+/** The end of a pause (the user resumed it, or stopped the search while it was paused). */
+export const runUnpausedSchema = z.strictObject({
+  ...base,
+  kind: z.literal("run-unpaused"),
+});
+
 export const referenceScoredSchema = z.strictObject({
   ...base,
   kind: z.literal("reference-scored"),
@@ -147,6 +163,8 @@ export const runFinishedSchema = z.strictObject({
 export const journalEntrySchema = z.discriminatedUnion("kind", [
   runStartedSchema,
   runResumedSchema,
+  runPausedSchema,
+  runUnpausedSchema,
   referenceScoredSchema,
   candidateProposedSchema,
   candidateMergedSchema,
@@ -160,6 +178,8 @@ export type JournalEntry = z.infer<typeof journalEntrySchema>;
 export type JournalEntryKind = JournalEntry["kind"];
 export type RunStartedEntry = z.infer<typeof runStartedSchema>;
 export type RunResumedEntry = z.infer<typeof runResumedSchema>;
+export type RunPausedEntry = z.infer<typeof runPausedSchema>;
+export type RunUnpausedEntry = z.infer<typeof runUnpausedSchema>;
 export type ReferenceScoredEntry = z.infer<typeof referenceScoredSchema>;
 export type CandidateProposedEntry = z.infer<typeof candidateProposedSchema>;
 export type CandidateMergedEntry = z.infer<typeof candidateMergedSchema>;

@@ -11,6 +11,8 @@ export type RunSummary =
       readonly id: string;
       readonly dir: string;
       readonly status: RunStatus;
+      /** Why a finished run ended (budget, time, stopped, converged); a stopped one can be resumed. */
+      readonly finishedReason: string | undefined;
       readonly startedAt: string;
       readonly lastAt: string;
       readonly proposed: number;
@@ -49,6 +51,7 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
         id: run.id,
         dir,
         status: run.status,
+        finishedReason: state.finished?.reason,
         startedAt: run.started.at,
         lastAt: run.entries[run.entries.length - 1].at,
         proposed: state.proposed.size,

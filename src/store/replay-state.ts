@@ -26,6 +26,8 @@ export interface ReplayState {
   readonly pending: readonly CandidateId[];
   /** Keyed by referenceKey(model, split). */
   readonly references: ReadonlyMap<string, ReferenceScoredEntry>;
+  /** Whether the last session's pause is still open (run-paused without its run-unpaused). */
+  readonly paused: boolean;
   /** Set when the last lifecycle entry is run-finished (a later run-resumed clears it). */
   readonly finished: RunFinishedEntry | undefined;
   /** Highest generation proposed, -1 when none. */
@@ -42,7 +44,7 @@ export function referenceKey(model: string, split: ScoreSplit): string {
  * evaluation is lost or repeated"): one run-started, first; a candidate proposed once, scored at
  * most once, held-out scored at most once and only after its score, and never both scored and
  * failed (except a held-out failure); references scored once per model and split; nothing about a
- * candidate before its proposal. A violation is a RunStoreError naming the entry's seq: it means two
+ * candidate before its proposal; pauses and unpauses alternate within a session. A violation is a RunStoreError naming the entry's seq: it means two
  * processes wrote one journal or the loop repeated work, and results derived from it would lie.
  */
 export function replayState(entries: readonly JournalEntry[], source = "journal"): ReplayState {
@@ -56,6 +58,7 @@ export function replayState(entries: readonly JournalEntry[], source = "journal"
   let finished: RunFinishedEntry | undefined;
   let lastGeneration = -1;
   let lastSeq = 0;
+  let paused = false;
   // Merges since the last (re)start: merging twice within one process is a repeat; across a resume
   // it is the expected redo of a pending candidate whose file did not survive.
   let mergedThisSession = new Set<CandidateId>();
@@ -76,6 +79,16 @@ export function replayState(entries: readonly JournalEntry[], source = "journal"
       case "run-resumed":
         finished = undefined;
         mergedThisSession = new Set();
+        // A session that died while paused never wrote run-unpaused: its pause ended with it.
+        paused = false;
+        break;
+      case "run-paused":
+        if (paused) fail("the run is already paused");
+        paused = true;
+        break;
+      case "run-unpaused":
+        if (!paused) fail("the run is not paused");
+        paused = false;
         break;
       case "run-finished":
         finished = entry;
@@ -139,5 +152,5 @@ export function replayState(entries: readonly JournalEntry[], source = "journal"
   }
   if (started === undefined) throw new RunStoreError(source, "the journal is empty: no run-started entry");
   const pending = [...proposed.keys()].filter((id) => !scored.has(id) && !failed.has(id));
-  return { started, proposed, merged, scored, heldout, failed, pending, references, finished, lastGeneration, lastSeq };
+  return { started, proposed, merged, scored, heldout, failed, pending, references, paused, finished, lastGeneration, lastSeq };
 }

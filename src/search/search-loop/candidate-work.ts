@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { merge, type MergePool } from "../../merge/index.js";
 import type { Recipe } from "../../recipe/index.js";
 import type { SearchSpace } from "../search-space.js";
-import type { SearchEvent } from "./search-events.js";
+import type { SearchEvent, SearchStage } from "./search-events.js";
 
 export interface MergedCandidate {
   readonly id: string;
@@ -19,6 +19,7 @@ export interface MergedCandidate {
  */
 export async function mergeCandidate(args: {
   id: string;
+  stage: SearchStage;
   recipe: Recipe;
   space: SearchSpace;
   tmpDir: string;
@@ -28,7 +29,7 @@ export async function mergeCandidate(args: {
 }): Promise<MergedCandidate> {
   const path = join(args.tmpDir, `${args.id}.gguf`);
   await rm(path, { force: true });
-  args.emit({ type: "phase", id: args.id, phase: "merging" });
+  args.emit({ type: "phase", id: args.id, stage: args.stage, phase: "merging" });
   const t0 = args.now();
   let lastTensor = t0;
   await merge(args.recipe, {
@@ -43,5 +44,6 @@ export async function mergeCandidate(args: {
   });
   const t1 = args.now();
   const bytes = (await stat(path)).size;
+  args.emit({ type: "phase", id: args.id, stage: args.stage, phase: "merged" });
   return { id: args.id, path, bytes, seconds: { merge: (lastTensor - t0) / 1000, write: (t1 - lastTensor) / 1000 } };
 }

@@ -5,7 +5,7 @@ import type { TaskScore } from "../../store/journal-entry.js";
 import { taskScoresFromEval } from "../../store/task-scores-from-eval.js";
 import { scalarise } from "../scalarise.js";
 import type { SearchObjective } from "../search-space.js";
-import type { SearchEvent } from "./search-events.js";
+import type { SearchEvent, SearchStage } from "./search-events.js";
 
 export interface ModelScore {
   readonly tasks: Record<string, TaskScore>;
@@ -41,13 +41,14 @@ export async function scoreModel(args: {
   split: EvalSplit;
   limit: number | undefined;
   id: string;
+  stage: SearchStage;
   emit: (event: SearchEvent) => void;
   now: () => number;
   deadline?: number;
 }): Promise<ModelScore> {
   const { backend, tasks, now } = args;
   const t0 = now();
-  args.emit({ type: "phase", id: args.id, phase: "loading" });
+  args.emit({ type: "phase", id: args.id, stage: args.stage, phase: "loading" });
   const model = await backend.loadModel(args.path);
   const t1 = now();
   try {
@@ -66,7 +67,7 @@ export async function scoreModel(args: {
       const e = next.value;
       if (e.type === "task-start" || e.type === "progress") {
         const taskIndex = tasks.findIndex((t) => t.name === e.task);
-        args.emit({ type: "phase", id: args.id, phase: "scoring", task: e.task, taskIndex, taskCount: tasks.length, done: e.type === "progress" ? e.done : 0, total: e.total });
+        args.emit({ type: "phase", id: args.id, stage: args.stage, phase: "scoring", task: e.task, taskIndex, taskCount: tasks.length, done: e.type === "progress" ? e.done : 0, total: e.total });
       }
       if (args.deadline !== undefined && now() > args.deadline) {
         await iterator.return(undefined as never);

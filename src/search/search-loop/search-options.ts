@@ -1,5 +1,6 @@
 import type { EvalBackend, KvCacheType } from "../../eval/index.js";
 import type { MergePool } from "../../merge/index.js";
+import type { SearchControl } from "./search-control.js";
 
 export interface SearchOptions {
   /** Folder runs are created in. Defaults to "runs" (relative to the cwd). */
@@ -22,8 +23,17 @@ export interface SearchOptions {
   readonly candidateTimeoutSeconds?: number;
   /** Let objectives name well-known public benchmarks. Defaults to false (mergekit-evolve's guard). */
   readonly allowPublicBenchmarks?: boolean;
-  /** Stop gracefully: finish the journal line being written, then end with reason "stopped". */
+  /**
+   * Stop gracefully: the candidate being scored finishes and is journaled, nothing new starts, and
+   * the search ends with reason "stopped" (a resume continues it). Also ends a pause.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * Pause and resume (createSearchControl): while paused, the candidate being scored finishes and
+   * nothing new starts until resume(); pauses are journaled (run-paused / run-unpaused) and do not
+   * count against a `minutes` budget. Defaults to none (never paused).
+   */
+  readonly control?: SearchControl;
   /** Injected scorer (tests); the default is llama.cpp through node-llama-cpp. */
   readonly backend?: EvalBackend;
   /** Injected merge pool (tests, or a caller that keeps one); defaults to one made here. */
