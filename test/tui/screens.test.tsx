@@ -135,7 +135,7 @@ describe("launch screen", () => {
     const r = renderScreen(<LaunchScreen width={80} height={24} spacesDir={SPACES} runsDir={runsDir} limit={10} onStart={onStart} onResume={onResume} onRuns={() => undefined} onQuit={() => undefined} />);
     await vi.waitFor(() => expect(r.lastFrame()).toContain("optimiser"), { timeout: 10_000 });
     let frame = expectFits(r.lastFrame());
-    expect(frame).toMatch(/> toy-demo\.yaml\n {2}toy-methods\.yaml\n {2}toy\.yaml\n {2}\/ type a path…/);
+    expect(frame).toMatch(/> toy-demo\.yaml\n {2}toy-hf\.yaml\n {2}toy-methods\.yaml\n {2}toy\.yaml\n {2}\/ type a path…/);
     expect(frame).toContain("models     max, kind, pick · base base.gguf · 1.7 MB each");
     expect(frame).toContain("methods    task_arithmetic (3 dims)");
     expect(frame).toContain("searched   weight per model [0, 1.5]");
@@ -144,6 +144,11 @@ describe("launch screen", () => {
     expect(frame).toContain("optimiser  cma-es · sigma0 1/6 · popsize 7 · seed 1");
     expect(frame).toMatch(/estimate {3}none yet: no earlier run of this space or of same-size models/);
     expect(frame).toContain("unfinished: 20261125-080000-half02 (interrupted, 1 done) · r resumes it");
+    await settle();
+    r.stdin.write(KEY.down);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain("> toy-hf.yaml"), { timeout: 10_000 });
+    // An HF-folder space: the size is its safetensors weights (bf16), not the folder entry.
+    await vi.waitFor(() => expect(r.lastFrame()).toContain("models     max, kind, pick · base base · 1.7 MB each"), { timeout: 10_000 });
     await settle();
     r.stdin.write(KEY.down);
     await vi.waitFor(() => expect(r.lastFrame()).toContain("ties (6 dims)"), { timeout: 10_000 });

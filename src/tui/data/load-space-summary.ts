@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { hashSpace, loadSearchSpace, loadTask } from "../../index.js";
 import { summariseSpace, type SpaceSummary } from "../state/space-summary.js";
 import { estimateCandidateTime, type PastRun, type TimeEstimate } from "../state/time-estimate.js";
@@ -24,8 +25,24 @@ export async function loadSpaceSummary(path: string, options: { readonly limit: 
     validationItems[o.taskName] = task.splits.validation?.length ?? 0;
   }
   const model = space.base_model ?? space.models[0]?.model;
-  const modelBytes = model === undefined ? undefined : await stat(model).then((s) => s.size, () => undefined);
+  const modelBytes = model === undefined ? undefined : await weightBytes(model);
   const summary = summariseSpace(space, { modelBytes, validationItems, limit: options.limit });
   const estimate = estimateCandidateTime({ spaceHash: hashSpace(text), itemsPerCandidate: summary.itemsPerCandidate, modelBytes }, options.pastRuns);
   return { path, summary, estimate, evaluations: space.budget.evaluations };
+}
+
+/** Bytes of a model's weights: a GGUF/safetensors file's size, or an HF folder's safetensors files. */
+async function weightBytes(path: string): Promise<number | undefined> {
+  try {
+    const info = await stat(path);
+    if (!info.isDirectory()) return info.size;
+    let total = 0;
+    for (const name of await readdir(path)) {
+      if (name.endsWith(".safetensors")) total += (await stat(join(path, name))).size;
+    }
+    return total;
+  } catch {
+    // Not a local path (e.g. a Hub reference not yet pulled): the summary leaves the size out.
+    return undefined;
+  }
 }
