@@ -25,9 +25,12 @@ beforeAll(async () => {
 });
 afterAll(async () => hub?.close());
 
-/** The space over Hub references, or over the same models' local HF folders (same labels). */
+/**
+ * The space over Hub references (with one local HF folder mixed in, `kind`), or over the same
+ * models' local HF folders (same labels).
+ */
 function space(kind: "hub" | "local"): string {
-  const model = (repo: keyof typeof REPOS) => (kind === "hub" ? repo : `${ROOT}examples/toy/${REPOS[repo]}`);
+  const model = (repo: keyof typeof REPOS) => (kind === "hub" && repo !== "toy/kind" ? repo : `${ROOT}examples/toy/${REPOS[repo]}`);
   return `models:
   - model: ${model("toy/max")}
     name: max
@@ -89,7 +92,7 @@ describe("a search over org/name references (fake Hub)", () => {
     // Everything the Hub was asked came before the run started: references and candidates read the cache.
     expect(requestsAtRun).toBeGreaterThan(0);
     expect(hub.requests.length).toBe(requestsAtRun);
-    for (const repo of Object.keys(REPOS)) {
+    for (const repo of ["toy/max", "toy/pick", "toy/base"]) {
       const weights = hub.requests.filter((r) => r.method === "GET" && r.url === `/${repo}/resolve/${firstCommits[repo]}/model.safetensors`);
       expect(weights, `${repo}'s weights fetched once`).toHaveLength(1);
       expect(hub.requests.filter((r) => r.url.startsWith(`/api/models/${repo}/`)).length, `${repo} resolved once`).toBeLessThanOrEqual(2);
@@ -97,19 +100,19 @@ describe("a search over org/name references (fake Hub)", () => {
     // Download events reach the consumer before the run event, one resolution per reference.
     const downloads = events.filter((e): e is Extract<SearchEvent, { type: "download" }> => e.type === "download");
     expect(events.findIndex((e) => e.type === "run")).toBe(downloads.length);
-    expect(downloads.filter((e) => e.pull.event === "resolved").map((e) => [e.ref, e.pinned])).toEqual([["toy/max", false], ["toy/kind", false], ["toy/pick@main", false], ["toy/base", false]]);
-    expect(downloads.filter((e) => e.pull.event === "file-done" && e.pull.status === "downloaded")).toHaveLength(8);
+    expect(downloads.filter((e) => e.pull.event === "resolved").map((e) => [e.ref, e.pinned])).toEqual([["toy/max", false], ["toy/pick@main", false], ["toy/base", false]]);
+    expect(downloads.filter((e) => e.pull.event === "file-done" && e.pull.status === "downloaded")).toHaveLength(6);
 
     const a = replayState((await openRun(fromHub.dir)).entries);
     expect(a.started.hubPins).toEqual([
       { ref: "toy/max", repo: "toy/max", revision: "main", commit: firstCommits["toy/max"] },
-      { ref: "toy/kind", repo: "toy/kind", revision: "main", commit: firstCommits["toy/kind"] },
       { ref: "toy/pick@main", repo: "toy/pick", revision: "main", commit: firstCommits["toy/pick"] },
       { ref: "toy/base", repo: "toy/base", revision: "main", commit: firstCommits["toy/base"] },
     ]);
-    // Candidate recipes name the pinned commits (mergekit's model@revision), and so does the export.
+    // Candidate recipes name the pinned commits (mergekit's model@revision), and so does the export;
+    // a local folder is named by its absolute path, as in any search.
     for (const p of a.proposed.values()) {
-      expect(p.recipe.models?.map((m) => m.model)).toEqual(["toy/max", "toy/kind", "toy/pick"].map((r) => `${r}@${firstCommits[r]}`));
+      expect(p.recipe.models?.map((m) => m.model)).toEqual([`toy/max@${firstCommits["toy/max"]}`, `${ROOT}examples/toy/expert-kind`, `toy/pick@${firstCommits["toy/pick"]}`]);
       expect(p.recipe.base_model).toBe(`toy/base@${firstCommits["toy/base"]}`);
     }
     const exported = exportRecipe((await openRun(fromHub.dir)).entries).yaml;
@@ -153,7 +156,6 @@ describe("a search over org/name references (fake Hub)", () => {
     const resolved = events.flatMap((e) => (e.type === "download" && e.pull.event === "resolved" ? [[e.ref, e.pinned, e.pull.commit, e.pull.fromCache]] : []));
     expect(resolved).toEqual([
       ["toy/max", true, firstCommits["toy/max"], true],
-      ["toy/kind", true, firstCommits["toy/kind"], true],
       ["toy/pick@main", true, firstCommits["toy/pick"], true],
       ["toy/base", true, firstCommits["toy/base"], true],
     ]);
@@ -181,17 +183,20 @@ describe("a search over org/name references (fake Hub)", () => {
     expect(scores(final)).toEqual(scores(uninterrupted));
   });
 
-  it("refuses a reference the Hub does not know, a base+adapter and a PEFT adapter repository up front, leaving nothing in runs/", async () => {
+  it("refuses a reference the Hub does not know, a base+adapter, a PEFT adapter repository and a mix with GGUF files up front, leaving nothing in runs/", async () => {
     const runs = path("bad-runs");
-    await writeFile(path("missing.yaml"), space("hub").replace("toy/kind\n", "toy/kinf\n"));
+    await writeFile(path("missing.yaml"), space("hub").replace("toy/max\n", "toy/maks\n"));
     const missing = search({ spacePath: path("missing.yaml") }, { ...options, runsDir: runs, runId: "missing", hub: hubOptions("cache") });
     await expect(missing).rejects.toMatchObject({ reason: "repo-not-found" });
-    await expect(missing).rejects.toThrow(/model "toy\/kinf" of .*missing\.yaml is not a local path \(.*toy\/kinf does not exist\), and as a Hugging Face reference: Hugging Face repository "toy\/kinf" was not found/);
-    await writeFile(path("adapter.yaml"), space("hub").replace("toy/kind\n", "toy/kind+toy/lora\n"));
+    await expect(missing).rejects.toThrow(/model "toy\/maks" of .*missing\.yaml is not a local path \(.*toy\/maks does not exist\), and as a Hugging Face reference: Hugging Face repository "toy\/maks" was not found/);
+    await writeFile(path("adapter.yaml"), space("hub").replace("toy/max\n", "toy/max+toy/lora\n"));
     await expect(search({ spacePath: path("adapter.yaml") }, { ...options, runsDir: runs, runId: "adapter", hub: hubOptions("cache") })).rejects.toThrow(/cannot name base\+adapter/);
     hub.setRepo("toy/lora", { files: { "adapter_config.json": JSON.stringify({ peft_type: "LORA", r: 2, lora_alpha: 4, target_modules: ["q_proj"] }), "adapter_model.safetensors": toyFiles("expert-kind")["model.safetensors"] } });
-    await writeFile(path("lora.yaml"), space("hub").replace("toy/kind\n", "toy/lora\n"));
+    await writeFile(path("lora.yaml"), space("hub").replace("toy/max\n", "toy/lora\n"));
     await expect(search({ spacePath: path("lora.yaml") }, { ...options, runsDir: runs, runId: "lora", hub: hubOptions("cache") })).rejects.toThrow(/toy\/lora is a PEFT adapter repository, not a model/);
+    // Hub models are HF checkpoints: they mix with HF folders, not with GGUF files.
+    await writeFile(path("gguf.yaml"), space("hub").replace(`${ROOT}examples/toy/expert-kind\n`, `${ROOT}examples/toy/expert-kind.gguf\n`));
+    await expect(search({ spacePath: path("gguf.yaml") }, { ...options, runsDir: runs, runId: "gguf", hub: hubOptions("cache") })).rejects.toThrow(/mixes GGUF files and HF folders/);
     expect(await readdir(runs).catch(() => [])).toEqual([]);
   });
 });
