@@ -81,7 +81,7 @@ describe("a search over org/name references (fake Hub)", () => {
     const fromHub = await search(
       { spacePath: path("hub.yaml") },
       {
-        ...options, runsDir: path("runs"), runId: "hub", hub: hubOptions("cache"),
+        ...options, runsDir: path("runs"), runId: "hubsearch-hub", hub: hubOptions("cache"),
         onEvent: (e) => {
           events.push(e);
           if (e.type === "run") requestsAtRun = hub.requests.length;
@@ -120,7 +120,7 @@ describe("a search over org/name references (fake Hub)", () => {
     expect(exported).toContain(`  - model: toy/max@${firstCommits["toy/max"]}\n`);
     expect((await readdir(`${fromHub.dir}/references`)).sort()).toEqual(["base-base-f16.gguf", "source-kind-f16.gguf", "source-max-f16.gguf", "source-pick-f16.gguf"]);
 
-    const local = await search({ spacePath: path("local.yaml") }, { ...options, runsDir: path("runs"), runId: "local" });
+    const local = await search({ spacePath: path("local.yaml") }, { ...options, runsDir: path("runs"), runId: "hubsearch-local" });
     const b = replayState((await openRun(local.dir)).entries);
     expect(b.started.hubPins).toBeUndefined();
     // The same bytes merged the same way: identical references, proposals and scores.
@@ -136,7 +136,7 @@ describe("a search over org/name references (fake Hub)", () => {
       const controller = new AbortController();
       return { signal: controller.signal, onEvent: (e: SearchEvent) => e.type === "scored" && controller.abort() };
     };
-    const first = await search({ spacePath: path("hub.yaml") }, { ...options, runsDir: path("runs"), runId: "moved", hub: hubOptions("cache"), ...stopAfterOne() });
+    const first = await search({ spacePath: path("hub.yaml") }, { ...options, runsDir: path("runs"), runId: "hubsearch-moved", hub: hubOptions("cache"), ...stopAfterOne() });
     expect(first.reason).toBe("stopped");
     const runDir = first.dir;
 
@@ -186,17 +186,17 @@ describe("a search over org/name references (fake Hub)", () => {
   it("refuses a reference the Hub does not know, a base+adapter, a PEFT adapter repository and a mix with GGUF files up front, leaving nothing in runs/", async () => {
     const runs = path("bad-runs");
     await writeFile(path("missing.yaml"), space("hub").replace("toy/max\n", "toy/maks\n"));
-    const missing = search({ spacePath: path("missing.yaml") }, { ...options, runsDir: runs, runId: "missing", hub: hubOptions("cache") });
+    const missing = search({ spacePath: path("missing.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-missing", hub: hubOptions("cache") });
     await expect(missing).rejects.toMatchObject({ reason: "repo-not-found" });
     await expect(missing).rejects.toThrow(/model "toy\/maks" of .*missing\.yaml is not a local path \(.*toy\/maks does not exist\), and as a Hugging Face reference: Hugging Face repository "toy\/maks" was not found/);
     await writeFile(path("adapter.yaml"), space("hub").replace("toy/max\n", "toy/max+toy/lora\n"));
-    await expect(search({ spacePath: path("adapter.yaml") }, { ...options, runsDir: runs, runId: "adapter", hub: hubOptions("cache") })).rejects.toThrow(/cannot name base\+adapter/);
+    await expect(search({ spacePath: path("adapter.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-adapter", hub: hubOptions("cache") })).rejects.toThrow(/cannot name base\+adapter/);
     hub.setRepo("toy/lora", { files: { "adapter_config.json": JSON.stringify({ peft_type: "LORA", r: 2, lora_alpha: 4, target_modules: ["q_proj"] }), "adapter_model.safetensors": toyFiles("expert-kind")["model.safetensors"] } });
     await writeFile(path("lora.yaml"), space("hub").replace("toy/max\n", "toy/lora\n"));
-    await expect(search({ spacePath: path("lora.yaml") }, { ...options, runsDir: runs, runId: "lora", hub: hubOptions("cache") })).rejects.toThrow(/toy\/lora is a PEFT adapter repository, not a model/);
+    await expect(search({ spacePath: path("lora.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-lora", hub: hubOptions("cache") })).rejects.toThrow(/toy\/lora is a PEFT adapter repository, not a model/);
     // Hub models are HF checkpoints: they mix with HF folders, not with GGUF files.
     await writeFile(path("gguf.yaml"), space("hub").replace(`${ROOT}examples/toy/expert-kind\n`, `${ROOT}examples/toy/expert-kind.gguf\n`));
-    await expect(search({ spacePath: path("gguf.yaml") }, { ...options, runsDir: runs, runId: "gguf", hub: hubOptions("cache") })).rejects.toThrow(/mixes GGUF files and HF folders/);
+    await expect(search({ spacePath: path("gguf.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-gguf", hub: hubOptions("cache") })).rejects.toThrow(/mixes GGUF files and HF folders/);
     expect(await readdir(runs).catch(() => [])).toEqual([]);
   });
 });
