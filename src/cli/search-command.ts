@@ -67,7 +67,14 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
         return true;
       })
       .example("$0 search search-spaces/toy.yaml", "Search merges of the bundled toy experts")
-      .example("$0 search --resume runs/20261124-101500-ab12", "Continue a run after Ctrl-C or a crash"),
+      .example("$0 search --resume runs/20261124-101500-ab12", "Continue a run after Ctrl-C or a crash")
+      .example("HF_HUB_OFFLINE=1 $0 search --resume runs/20261124-101500-ab12", "Resume a search over Hub models from the HF cache, with no network")
+      .epilogue(
+        "Models may be GGUF files, HF checkpoint folders, or Hugging Face references org/name[@revision]. References are resolved " +
+          "once when a run starts (downloaded into the shared HF cache, as smelt pull does; HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE / HF_HOME, " +
+          "HF_HUB_OFFLINE apply) and their commits are journaled: candidates read the cache only and name org/name@<commit> in their recipes, " +
+          "and a resume uses the same commits, never a newer revision.",
+      ),
   handler: async (args) => {
     const { summary, reporter } = await runSearchCli(args);
     // JSON lines stay parseable: the human summary goes to stderr then.

@@ -1,5 +1,6 @@
-import type { SearchControl, SearchEvent, TaskScore } from "../index.js";
+import type { PullEvent, SearchControl, SearchEvent, TaskScore } from "../index.js";
 import { createTuiReporter } from "../tui/tui-reporter.js";
+import { formatBytes } from "./format.js";
 
 /** A reporter turns search events into output: the TUI, plain lines or JSON lines, over one stream. */
 export interface SearchReporter {
@@ -56,6 +57,7 @@ export function jsonlReporter(write: (text: string) => void): SearchReporter {
 
 /** One line per reference and per candidate: what a log file or a non-TTY terminal wants. */
 export function plainReporter(write: (text: string) => void): SearchReporter {
+  const download = downloadLines();
   return {
     event(e) {
       switch (e.type) {
@@ -65,6 +67,11 @@ export function plainReporter(write: (text: string) => void): SearchReporter {
         case "reference":
           write(`reference ${e.role.padEnd(6)} ${short(e.model)} [${e.split}] fitness ${e.fitness.toFixed(3)}  ${tasksText(e.tasks)}${e.cached ? " (from journal)" : ""}\n`);
           break;
+        case "download": {
+          const line = download(e.ref, e.pinned, e.pull);
+          if (line !== undefined) write(`${line}\n`);
+          break;
+        }
         case "scored":
           write(`${e.id} gen ${e.generation} ${e.method.padEnd(15)} fitness ${e.fitness.toFixed(3)}  ${tasksText(e.tasks)}  merge ${e.seconds.merge.toFixed(1)}s score ${e.seconds.score.toFixed(1)}s${e.best ? "  * best so far" : ""}\n`);
           break;
@@ -106,4 +113,45 @@ function tasksText(tasks: Readonly<Record<string, TaskScore>>): string {
 function short(path: string): string {
   const parts = path.split("/");
   return parts.slice(-2).join("/");
+}
+
+/** Quarters of a file's download reported by a plain reporter, for files at least this big. */
+const QUARTERS_FROM_BYTES = 64e6;
+
+/**
+ * Plain lines for the resolution of a space's Hub reference: the commit it resolved to (or the
+ * commit the run pinned), each file downloaded and verified, a line per quarter of a big file,
+ * resumed downloads and warnings. Cached files print nothing.
+ */
+function downloadLines(): (ref: string, pinned: boolean, e: PullEvent) => string | undefined {
+  const quarters = new Map<string, number>();
+  return (ref, pinned, e) => {
+    switch (e.event) {
+      case "resolved": {
+        const toFetch = e.files.filter((f) => !f.cached);
+        const what = toFetch.length === 0 ? (e.fromCache ? "from the cache" : "all files cached") : `${toFetch.length} of ${e.files.length} files to fetch, ${formatBytes(toFetch.reduce((sum, f) => sum + f.size, 0))}`;
+        return pinned ? `model ${ref}: commit ${e.commit.slice(0, 12)} as pinned when the run started (${what})` : `model ${ref}: ${e.revision} → commit ${e.commit.slice(0, 12)} (${what})`;
+      }
+      case "file-start":
+        return e.resumeFrom > 0 ? `  resuming ${e.path} from ${formatBytes(e.resumeFrom)} of ${formatBytes(e.size)}` : undefined;
+      case "file-progress": {
+        if (e.size < QUARTERS_FROM_BYTES) return undefined;
+        const key = `${e.repo}/${e.path}`;
+        const quarter = Math.floor((4 * e.bytes) / e.size);
+        if (quarter <= (quarters.get(key) ?? 0) || quarter >= 4) return undefined;
+        quarters.set(key, quarter);
+        const rate = e.elapsedSeconds > 0 ? ` at ${formatBytes(e.fetchedBytes / e.elapsedSeconds)}/s` : "";
+        return `  ${e.path} ${quarter * 25}% of ${formatBytes(e.size)}${rate}`;
+      }
+      case "file-done":
+        return e.status === "downloaded" ? `  downloaded ${e.path} (${formatBytes(e.size)}, ${e.verified === "size" ? "size checked" : `${e.verified} verified`})` : undefined;
+      case "warning":
+        return `warning: ${ref}: ${e.message}`;
+      case "pulled":
+        return undefined;
+      default:
+        void (e satisfies never);
+        return undefined;
+    }
+  };
 }

@@ -13,6 +13,7 @@ import type { MethodPortfolio, PortfolioCandidate } from "./method-portfolio.js"
 import { mergeCandidate, type MergedCandidate } from "./search-loop/candidate-work.js";
 import { drain, EventQueue } from "./search-loop/event-queue.js";
 import { finalists } from "./search-loop/finalists.js";
+import { liveEvents } from "./search-loop/live-events.js";
 import { openSearch } from "./search-loop/open-search.js";
 import { referenceGguf } from "./search-loop/reference-gguf.js";
 import { pauseGate } from "./search-loop/pause-gate.js";
@@ -50,7 +51,8 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
   // How candidates are scored goes on record: scores under another KV cache type or item limit are
   // not comparable, so a resume scores as the run started unless told otherwise.
   const scoring = { kvCache: given.kvCache ?? "F16", evalThreads: given.evalThreads ?? 1, limit: given.limit ?? null };
-  const opened = await openSearch({ ...target, runsDir: given.runsDir ?? "runs", runId: given.runId, clock: given.clock, scoring });
+  const open = (emit: (e: SearchEvent) => void) => openSearch({ ...target, runsDir: given.runsDir ?? "runs", runId: given.runId, clock: given.clock, scoring, hub: given.hub, onEvent: emit });
+  const opened = yield* liveEvents(open, (o) => o.run.close());
   const { run, space } = opened;
   const options = withRecordedScoring(given, run);
   const tmpRoot = options.tmpDir ?? defaultTmpRoot();
@@ -233,7 +235,7 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 
 function startMerge(ctx: LoopContext, id: CandidateId, stage: SearchStage): Promise<MergedCandidate> {
   const proposed = replayState(ctx.run.entries, ctx.run.files.journal).proposed.get(id)!;
-  const p = mergeCandidate({ id, stage, recipe: proposed.recipe, space: ctx.space, tmpDir: ctx.tmpDir, pool: ctx.pool, emit: ctx.emit, now: ctx.now });
+  const p = mergeCandidate({ id, stage, recipe: proposed.recipe, space: ctx.space, tmpDir: ctx.tmpDir, pool: ctx.pool, emit: ctx.emit, now: ctx.now, hub: ctx.options.hub });
   p.catch(() => {});
   return p;
 }
@@ -267,7 +269,7 @@ async function* scoreReference(ctx: LoopContext, state: ReplayState, ref: { mode
     yield { type: "reference", model: ref.label, role: ref.role, split, fitness: cached.fitness ?? Number.NaN, tasks: cached.tasks, cached: true };
     return;
   }
-  const path = await referenceGguf(ref, ctx.run.dir, ctx.space.out_type);
+  const path = await referenceGguf(ref, ctx.run.dir, ctx.space.out_type, ctx.options.hub);
   const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.label, stage: "reference", emit: ctx.emit, now: ctx.now });
   await ctx.run.append({ kind: "reference-scored", model: ref.label, role: ref.role, split, tasks: score.tasks, fitness: score.fitness });
   yield { type: "reference", model: ref.label, role: ref.role, split, fitness: score.fitness, tasks: score.tasks, cached: false };
@@ -305,9 +307,9 @@ async function keepBest(ctx: LoopContext, id: CandidateId, merged: Settled<Merge
   for (const other of ranked.slice(keep)) await rm(ctx.run.candidatePath(other), { force: true });
 }
 
-/** The base and the source models, labelled as the space names them (the base by its file name). */
+/** The base and the source models, labelled as the space names them (the base by its file name, a Hub base by its name without the pinned commit). */
 function referenceModels(space: SearchSpace): { model: string; label: string; role: "base" | "source" }[] {
-  const base = space.base_model ? [{ model: space.base_model, label: basename(space.base_model), role: "base" as const }] : [];
+  const base = space.base_model ? [{ model: space.base_model, label: basename(space.base_model).replace(/@[0-9a-f]{40}$/, ""), role: "base" as const }] : [];
   return [...base, ...space.models.map((m) => ({ model: m.model, label: m.name, role: "source" as const }))];
 }
 

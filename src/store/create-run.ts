@@ -1,5 +1,6 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { HubPin } from "./journal-entry.js";
 import { JournalWriter } from "./journal-writer.js";
 import { Run } from "./run.js";
 import { hashSpace, runFiles } from "./run-files.js";
@@ -17,6 +18,8 @@ export interface CreateRunOptions {
   readonly id?: string;
   /** Extra settings to record in run-started (budget, objective...). */
   readonly settings?: Record<string, unknown>;
+  /** The commits the space's Hub references resolved to, recorded in run-started. Defaults to none. */
+  readonly hubPins?: readonly HubPin[];
   /** Defaults to `() => new Date()`; stamps ids and entries. */
   readonly clock?: () => Date;
 }
@@ -53,6 +56,7 @@ export async function createRun(runsDir: string, spaceText: string, options: Cre
       seed: options.seed,
       smeltVersion: options.smeltVersion,
       ...(options.settings === undefined ? {} : { settings: options.settings }),
+      ...(options.hubPins === undefined || options.hubPins.length === 0 ? {} : { hubPins: [...options.hubPins] }),
     }).catch(async (error: unknown) => {
       await writer.close();
       throw error;

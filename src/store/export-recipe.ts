@@ -97,6 +97,10 @@ export function exportRecipe(entries: readonly JournalEntry[], options: ExportRe
   if (failure) header.push(`# failed (${failure.phase}): ${failure.reason.split("\n")[0]}`);
   if (!scored && !failure) header.push("# not scored yet");
   if (higherUnchecked) header.push(`# note: ${higherUnchecked.id} has a higher validation fitness (${formatScore(higherUnchecked.fitness)}) but no held-out score`);
+  // Hub models are named repo@<commit> in the recipe (mergekit's syntax): the exact weights scored.
+  for (const pin of state.started.hubPins ?? []) {
+    if (pin.revision !== pin.commit) header.push(`# ${pin.ref} = ${pin.repo}@${pin.commit} (the commit ${pin.revision} resolved to when the run started)`);
+  }
   const recipe = proposal.recipe;
   return { candidate: id, recipe, choice, yaml: `${header.join("\n")}\n${recipeToYaml(recipe)}`, higherUnchecked };
 }

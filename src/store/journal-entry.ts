@@ -49,6 +49,22 @@ const taskScoresSchema = z.record(z.string().min(1), taskScoreSchema);
 
 const base = { seq: z.number().int().min(1), at: z.iso.datetime() };
 
+/**
+ * A Hugging Face reference of the search space (`org/name` or `org/name@revision`) and the commit
+ * it resolved to when the run started. Candidates name `repo@commit`, and a resume uses the same
+ * commit from the cache, never a newer revision.
+ */
+export const hubPinSchema = z.strictObject({
+  /** The reference as the search space writes it. */
+  ref: z.string().min(1),
+  repo: z.string().min(1),
+  /** The revision asked for (`main` when none was written). */
+  revision: z.string().min(1),
+  /** The 40-hex commit it resolved to. */
+  commit: z.string().regex(/^[0-9a-f]{40}$/, "a commit is 40 lowercase hex digits"),
+});
+export type HubPin = z.infer<typeof hubPinSchema>;
+
 export const runStartedSchema = z.strictObject({
   ...base,
   kind: z.literal("run-started"),
@@ -59,6 +75,8 @@ export const runStartedSchema = z.strictObject({
   smeltVersion: z.string().min(1),
   /** Free-form settings the loop wants on record (budget, threads, objective weights...). */
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** The space's Hub references and their commits (absent when every model is a local path). */
+  hubPins: z.array(hubPinSchema).optional(),
 });
 
 export const runResumedSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import yargs from "yargs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,18 +19,19 @@ async function run(argv: string[], model: FakeModel = fakeModel({ score: (_c, co
   const stdout = sink();
   const stderr = sink(tty);
   const seen: BackendOptions[] = [];
+  const loaded: string[] = [];
   let backendDisposed = false;
   const createBackend = async (options: BackendOptions): Promise<EvalBackend> => {
     seen.push(options);
     const dispose = async () => {
       backendDisposed = true;
     };
-    return { loadModel: async () => model, dispose, [Symbol.asyncDispose]: dispose };
+    return { loadModel: async (file: string) => (loaded.push(file), model), dispose, [Symbol.asyncDispose]: dispose };
   };
   await yargs(argv).command(makeEvalCommand({ createBackend, stdout, stderr })).strict().exitProcess(false).fail((message, error) => {
     throw error ?? new Error(message);
   }).parseAsync();
-  return { stdout: stdout.text(), stderr: stderr.text(), stderrChunks: stderr.chunks, options: seen, model, backendDisposed: () => backendDisposed };
+  return { stdout: stdout.text(), stderr: stderr.text(), stderrChunks: stderr.chunks, options: seen, loaded, model, backendDisposed: () => backendDisposed };
 }
 
 afterEach(() => {
@@ -65,6 +67,17 @@ describe("smelt eval", () => {
     expect(out.stderr).toContain("... and 1 more failed items");
     expect(out.stderr).toContain("warning: every item of task");
     expect(process.exitCode).toBe(1);
+  });
+
+  it("converts an HF folder to a temporary GGUF, says so, and deletes the GGUF after scoring", async () => {
+    const folder = path.resolve(import.meta.dirname, "../../examples/toy/base");
+    const out = await run(["eval", folder, "--tasks", path.join(fixtures, "mc.yaml"), "--out-type", "q8_0"]);
+    expect(out.stderr).toMatch(new RegExp(`^converted ${folder} \\(HF llama\\) to a temporary Q8_0 GGUF in [\\d.]+m?s; it is deleted after scoring\n`));
+    expect(out.stdout.split("\n")[0]).toBe(`${folder} (converted to Q8_0 GGUF) · split test · kv-cache F16 · threads 1 · context 4096`); // the fake model's context
+    expect(out.loaded).toHaveLength(1);
+    expect(out.loaded[0]).toMatch(/smelt-gguf-.*\/base\.gguf$/);
+    expect(existsSync(out.loaded[0])).toBe(false);
+    expect(out.model.disposed).toBe(true);
   });
 
   it("stops with the task file's RecipeError before loading the model", async () => {

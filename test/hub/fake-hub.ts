@@ -59,7 +59,7 @@ export interface FakeHub {
   /** The sha256 of a file (its LFS oid) and git's blob sha1. */
   sha256Of(repo: string, path: string, revision?: string): string;
   gitSha1Of(repo: string, path: string, revision?: string): string;
-  /** Replaces or adds a repository (e.g. a new commit on main). */
+  /** Replaces or adds a repository (e.g. a new commit on main); earlier commits stay reachable by their hash, as on the Hub. */
   setRepo(name: string, repo: FakeRepo): void;
   /** The next `times` downloads of `path` send `bytes` bytes of the body and then drop the connection. */
   dropAfter(path: string, bytes: number, times?: number): void;
@@ -92,7 +92,7 @@ interface Snapshot {
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const isLfs = options.isLfs ?? ((path, size) => /\.(safetensors|bin|pt|pth|ckpt|gguf|model)$/.test(path) || size > 10_000);
   const redirectLfs = options.redirectLfs ?? true;
-  const repos = new Map<string, { repo: FakeRepo; snapshots: Map<string, Snapshot> }>();
+  const repos = new Map<string, { repo: FakeRepo; snapshots: Map<string, Snapshot>; earlier: Snapshot[] }>();
   const requests: FakeRequest[] = [];
   const drops = new Map<string, { bytes: number; times: number }>();
   const shortBodies = new Map<string, { bytes: number; times: number }>();
@@ -115,14 +115,16 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     const snapshots = new Map<string, Snapshot>();
     snapshots.set("main", snapshotOf(name, "main", repo.files));
     for (const [rev, files] of Object.entries(repo.revisions ?? {})) snapshots.set(rev, snapshotOf(name, rev, files));
-    repos.set(name, { repo, snapshots });
+    const before = repos.get(name);
+    const earlier = before === undefined ? [] : [...before.earlier, ...before.snapshots.values()];
+    repos.set(name, { repo, snapshots, earlier });
   };
   for (const [name, repo] of Object.entries(options.repos)) setRepo(name, repo);
 
   const findSnapshot = (name: string, rev: string): Snapshot | undefined => {
     const entry = repos.get(name)!;
     const revision = rev === "HEAD" ? "main" : rev;
-    return entry.snapshots.get(revision) ?? [...entry.snapshots.values()].find((s) => s.commit === revision);
+    return entry.snapshots.get(revision) ?? [...entry.snapshots.values(), ...entry.earlier].find((s) => s.commit === revision);
   };
 
   const error = (res: ServerResponse, status: number, code: string | undefined, message: string) => {
@@ -178,8 +180,8 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   };
 
   const serveCdn = (req: IncomingMessage, res: ServerResponse, hash: string) => {
-    for (const { snapshots } of repos.values()) {
-      for (const s of snapshots.values()) {
+    for (const { snapshots, earlier } of repos.values()) {
+      for (const s of [...snapshots.values(), ...earlier]) {
         for (const [path, f] of s.files) if (f.sha256 === hash) return sendBytes(req, res, path, f.bytes, { etag: `"${hash}"` });
       }
     }

@@ -1,5 +1,6 @@
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { HubOptions } from "../../hub/index.js";
 import { merge, type MergePool } from "../../merge/index.js";
 import type { Recipe } from "../../recipe/index.js";
 import type { SearchSpace } from "../search-space.js";
@@ -26,6 +27,7 @@ export async function mergeCandidate(args: {
   pool: MergePool;
   emit: (event: SearchEvent) => void;
   now: () => number;
+  hub?: Omit<HubOptions, "onEvent">;
 }): Promise<MergedCandidate> {
   const path = join(args.tmpDir, `${args.id}.gguf`);
   await rm(path, { force: true });
@@ -38,6 +40,7 @@ export async function mergeCandidate(args: {
     outType: args.space.out_type,
     pool: args.pool,
     force: true,
+    hub: { ...args.hub, offline: true },
     onEvent: (e) => {
       if (e.event === "tensor") lastTensor = args.now();
     },

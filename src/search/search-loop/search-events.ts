@@ -1,3 +1,4 @@
+import type { PullEvent } from "../../hub/pull-events.js";
 import type { TaskScore } from "../../store/journal-entry.js";
 
 /**
@@ -23,6 +24,13 @@ export type SearchEvent =
       readonly objectives: readonly { readonly task: string; readonly metric: string; readonly weight: number; readonly direction: "maximize" | "minimize" }[];
     }
   | { readonly type: "reference"; readonly model: string; readonly role: "base" | "source"; readonly split: "validation" | "test"; readonly fitness: number; readonly tasks: Readonly<Record<string, TaskScore>>; readonly cached: boolean }
+  /**
+   * A Hub reference of the space (`org/name[@rev]`) being resolved into the HF cache: a new run
+   * resolves each once, before its "run" event, and records the commit; a resume uses the recorded
+   * commit (`pinned`), from the cache when it is there. `pull` is the download's own progress
+   * (`resolved`, `file-start`, throttled `file-progress`, `file-done`, `warning`, `pulled`).
+   */
+  | { readonly type: "download"; readonly ref: string; readonly pinned: boolean; readonly pull: PullEvent }
   | { readonly type: "proposed"; readonly id: string; readonly generation: number; readonly method: string }
   | {
       readonly type: "phase";

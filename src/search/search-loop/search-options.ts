@@ -1,4 +1,5 @@
 import type { EvalBackend, KvCacheType } from "../../eval/index.js";
+import type { HubOptions } from "../../hub/index.js";
 import type { MergePool } from "../../merge/index.js";
 import type { SearchControl } from "./search-control.js";
 
@@ -34,6 +35,14 @@ export interface SearchOptions {
    * count against a `minutes` budget. Defaults to none (never paused).
    */
   readonly control?: SearchControl;
+  /**
+   * How the space's Hub references (`org/name[@rev]`) are resolved: Hub address, cache folder,
+   * token, offline switch, fetch. Defaults follow huggingface_hub's environment variables
+   * (HF_ENDPOINT, HF_HUB_CACHE / HF_HOME, HF_TOKEN, HF_HUB_OFFLINE). Only the start of a new run
+   * (and a resume whose pinned commit is missing from the cache) asks the Hub; candidates read the
+   * cache. Progress arrives as "download" events, not through `onEvent` here.
+   */
+  readonly hub?: Omit<HubOptions, "onEvent">;
   /** Injected scorer (tests); the default is llama.cpp through node-llama-cpp. */
   readonly backend?: EvalBackend;
   /** Injected merge pool (tests, or a caller that keeps one); defaults to one made here. */

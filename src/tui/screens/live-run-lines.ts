@@ -1,7 +1,7 @@
 import { paretoFront } from "../../index.js";
 import type { ResourceUsage } from "../state/resource-usage.js";
 import { bestCandidate, bestPerObjective, convergence, progress, shortTaskNames } from "../state/run-view-selectors.js";
-import type { ActivityView, RunView } from "../state/run-view.js";
+import type { ActivityView, DownloadView, RunView } from "../state/run-view.js";
 import { bar } from "../text/bar.js";
 import { padEnd, padStart, truncate } from "../text/fit.js";
 import { bytes, duration, score, scoreWithError } from "../text/format-number.js";
@@ -67,6 +67,7 @@ export function activityLines(view: RunView, width: number): [string, string] {
   const now =
     view.pause === "paused" ? `now   nothing: paused${last ? ` after ${last}` : ""}`
     : current ? `now   ${describe(current, width - 6)}`
+    : view.download !== undefined ? `now   ${downloadText(view.download, width - 6)}`
     : view.stage === "starting" ? "now   opening the run" : "now   -";
   const queued = view.queued.find((id) => id !== current?.id);
   // A merge that began while the previous candidate was scored is a merge ahead: a stop drops it
@@ -146,4 +147,10 @@ export function convergenceLine(view: RunView, width: number): string {
 export function resourceLine(usage: ResourceUsage, width: number): string {
   const cpu = usage.cpuPercent === undefined ? "--" : `${Math.round(usage.cpuPercent)}%`;
   return truncate(`cpu ${cpu} of ${usage.cores} cores · rss ${bytes(usage.rss)} · load ${usage.load.map((l) => l.toFixed(2)).join(" ")}`, width);
+}
+
+/** A Hub download before the run starts: the reference, its file and bytes so far. */
+function downloadText(d: DownloadView, width: number): string {
+  const what = d.file === undefined ? `resolving ${d.ref} on the Hub` : `downloading ${d.ref} · ${d.file} ${bytes(d.bytes)}/${bytes(d.size)}`;
+  return truncate(what, width);
 }

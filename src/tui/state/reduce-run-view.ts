@@ -1,5 +1,5 @@
-import type { SearchEvent } from "../../index.js";
-import type { ActivityView, CandidateView, RunView } from "./run-view.js";
+import type { PullEvent, SearchEvent } from "../../index.js";
+import type { ActivityView, CandidateView, DownloadView, RunView } from "./run-view.js";
 
 /**
  * What changes a RunView: a search event (stamped with the clock time it arrived), the journal's
@@ -67,6 +67,7 @@ function reduceEvent(view: RunView, e: SearchEvent, at: number): RunView {
         doneAtStart: e.done,
         stage: "reference",
         startedAt: at,
+        download: undefined,
       };
     case "reference": {
       const others = view.references.filter((r) => r.model !== e.model || r.split !== e.split);
@@ -152,6 +153,8 @@ function reduceEvent(view: RunView, e: SearchEvent, at: number): RunView {
         pausedSince: undefined,
         pausedMs: view.pausedMs + (view.pausedSince === undefined ? 0 : at - view.pausedSince),
       };
+    case "download":
+      return { ...view, download: reduceDownload(view.download, e.ref, e.pull) };
     case "finished":
       return {
         ...view,
@@ -165,6 +168,27 @@ function reduceEvent(view: RunView, e: SearchEvent, at: number): RunView {
         pausedMs: view.pausedMs + (view.pausedSince === undefined ? 0 : at - view.pausedSince),
         pausedSince: undefined,
       };
+    default:
+      void (e satisfies never);
+      throw new Error("unreachable");
+  }
+}
+
+/** A Hub reference's download progress: the file being fetched, until the reference is pulled. */
+function reduceDownload(current: DownloadView | undefined, ref: string, e: PullEvent): DownloadView | undefined {
+  switch (e.event) {
+    case "resolved":
+      return { ref, file: undefined, bytes: 0, size: 0 };
+    case "file-start":
+      return { ref, file: e.path, bytes: e.resumeFrom, size: e.size };
+    case "file-progress":
+      return { ref, file: e.path, bytes: e.bytes, size: e.size };
+    case "file-done":
+      return { ref, file: e.path, bytes: e.size, size: e.size };
+    case "warning":
+      return current;
+    case "pulled":
+      return undefined;
     default:
       void (e satisfies never);
       throw new Error("unreachable");

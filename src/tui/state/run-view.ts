@@ -42,6 +42,15 @@ export interface ActivityView {
   readonly since: number;
 }
 
+/** A Hub model being fetched before the run starts (resolved once; a resume re-fetches only a lost pinned commit). */
+export interface DownloadView {
+  readonly ref: string;
+  /** The file being fetched, with bytes on disk so far; undefined while the reference is resolved. */
+  readonly file: string | undefined;
+  readonly bytes: number;
+  readonly size: number;
+}
+
 export type Objective = Extract<SearchEvent, { type: "run" }>["objectives"][number];
 
 /**
@@ -65,6 +74,8 @@ export interface RunView {
   readonly done: number;
   /** Finished before this session started. */
   readonly doneAtStart: number;
+  /** A Hub download in progress (before the run event), else undefined. */
+  readonly download: DownloadView | undefined;
   /** In flight: at most one scored and one merged ahead, by id. */
   readonly activity: readonly ActivityView[];
   /** running; pausing: requested, the current candidate finishes; paused: the loop waits. */
@@ -100,6 +111,7 @@ export const initialRunView: RunView = {
   queued: [],
   done: 0,
   doneAtStart: 0,
+  download: undefined,
   activity: [],
   pause: "running",
   waiting: undefined,
