@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { SmeltError } from "../errors.js";
 import { createLlamaBackend, loadTask, type EvalBackend, type LoadedTask } from "../eval/index.js";
 import { createMergePool } from "../merge/index.js";
@@ -57,10 +58,12 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
   const options = withRecordedScoring(given, run);
   const tmpRoot = options.tmpDir ?? defaultTmpRoot();
   // A killed session leaves its candidate folder behind; we hold the run's lock, so it is stale.
+  // The prefix names the run folder too: runs of one id in two runs folders are different runs.
+  const prefix = `smelt-${run.id}-${createHash("sha256").update(resolve(run.dir)).digest("hex").slice(0, 8)}-`;
   for (const stale of await readdir(tmpRoot).catch(() => [] as string[])) {
-    if (stale.startsWith(`smelt-${run.id}-`)) await rm(join(tmpRoot, stale), { recursive: true, force: true });
+    if (stale.startsWith(prefix)) await rm(join(tmpRoot, stale), { recursive: true, force: true });
   }
-  const tmpDir = await mkdtemp(join(tmpRoot, `smelt-${run.id}-`));
+  const tmpDir = await mkdtemp(join(tmpRoot, prefix));
   const pool = options.pool ?? createMergePool(options.mergeThreads ?? 1);
   let backend: EvalBackend | undefined = options.backend;
   const queue = new EventQueue();

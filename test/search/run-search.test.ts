@@ -2,7 +2,10 @@
  * The search loop end to end through the real parts: tiny llama GGUFs written by smelt, merged by
  * the merge engine, scored by llama.cpp on the toy tasks, journaled by the store.
  */
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { writeTinySearchSpace } from "./tiny-space.js";
 import { merge } from "../../src/merge/index.js";
 import { parseRecipe } from "../../src/recipe/index.js";
@@ -83,5 +86,18 @@ describe("search loop", () => {
     for (const f of state.failed.values()) expect(f).toMatchObject({ phase: "score", reason: expect.stringMatching(/time limit/) });
     expect(events.filter((e) => e.type === "failed")).toHaveLength(3);
     expect(summary.best).toBeUndefined();
+  });
+
+  it("clears its own killed session's candidate folder, not that of a run of the same id in another runs folder", async () => {
+    const space = await makeSpace(2, "space5.yaml");
+    const tmp = path("tmp");
+    const folderOf = (runDir: string) => `smelt-same-${createHash("sha256").update(resolve(runDir)).digest("hex").slice(0, 8)}-`;
+    const mine = `${tmp}/${folderOf(path("runs/same"))}killed`;
+    const theirs = `${tmp}/${folderOf(path("other-runs/same"))}running`;
+    await mkdir(mine, { recursive: true });
+    await mkdir(theirs, { recursive: true });
+    await search({ spacePath: space }, { runsDir: path("runs"), runId: "same", limit: 2, tmpDir: tmp });
+    expect(existsSync(mine)).toBe(false);
+    expect(existsSync(theirs)).toBe(true);
   });
 });
