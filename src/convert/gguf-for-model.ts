@@ -1,8 +1,9 @@
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { SmeltError } from "../errors.js";
+import { scratchRoot } from "../scratch-root.js";
+import { isGgufFile } from "../tensor/gguf/index.js";
 import { resolveModel, type HubOptions } from "../hub/index.js";
 import type { OutType } from "../merge/output-dtype.js";
 import { convertHfToGguf, type ConvertResult } from "./convert-hf-to-gguf.js";
@@ -61,7 +62,7 @@ export async function ggufForModel(ref: string, options: GgufForModelOptions = {
   const path = resolved.path;
   const info = statSync(path);
   if (info.isFile()) {
-    if (!(await isGguf(path))) {
+    if (!(await isGgufFile(path))) {
       throw new SmeltError("input", `${ref} is neither a GGUF file nor an HF checkpoint folder (config.json + safetensors); llama.cpp scores GGUF files, and smelt converts HF folders to one`);
     }
     const dispose = async () => {};
@@ -71,7 +72,7 @@ export async function ggufForModel(ref: string, options: GgufForModelOptions = {
     throw new SmeltError("input", `${ref} (${path}) is a folder without config.json: not an HF checkpoint smelt can convert`);
   }
   const outType = options.outType ?? "f16";
-  const dir = await mkdtemp(join(options.tmpDir ?? defaultTmpDir(), "smelt-gguf-"));
+  const dir = await mkdtemp(join(options.tmpDir ?? scratchRoot(), "smelt-gguf-"));
   const pulled = resolved.pulled.base;
   const name = pulled ? basename(pulled.repo) : basename(path);
   const started = performance.now();
@@ -88,17 +89,3 @@ export async function ggufForModel(ref: string, options: GgufForModelOptions = {
   return { ref, path: result.output, converted, dispose, [Symbol.asyncDispose]: dispose };
 }
 
-function defaultTmpDir(): string {
-  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-}
-
-async function isGguf(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
-  try {
-    const magic = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(magic, 0, 4, 0);
-    return bytesRead === 4 && magic.toString("latin1") === "GGUF";
-  } finally {
-    await handle.close();
-  }
-}

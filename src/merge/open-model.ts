@@ -1,7 +1,7 @@
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { resolveModel, type HubOptions } from "../hub/index.js";
-import { openGguf } from "../tensor/gguf/index.js";
+import { isGgufFile, openGguf } from "../tensor/gguf/index.js";
 import { openHfCheckpoint } from "../tensor/safetensors/index.js";
 import type { TensorSource } from "../tensor/tensor-source.js";
 import { openLoraOverlay } from "./lora-source.js";
@@ -39,17 +39,6 @@ export async function openModel(ref: string, baseDir: string, hub: HubOptions = 
 async function openLocal(ref: string, path: string): Promise<OpenedModel> {
   const info = await stat(path);
   if (info.isDirectory()) return { ref, source: await openHfCheckpoint(path), format: "safetensors", folder: path };
-  if (await isGguf(path)) return { ref, source: await openGguf(path), format: "gguf", folder: undefined };
+  if (await isGgufFile(path)) return { ref, source: await openGguf(path), format: "gguf", folder: undefined };
   return { ref, source: await openHfCheckpoint(path), format: "safetensors", folder: undefined };
-}
-
-async function isGguf(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
-  try {
-    const magic = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(magic, 0, 4, 0);
-    return bytesRead === 4 && magic.toString("latin1") === "GGUF";
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { SmeltError } from "../errors.js";
+import { scratchRoot } from "../scratch-root.js";
 import { createLlamaBackend, loadTask, type EvalBackend, type LoadedTask } from "../eval/index.js";
 import { createMergePool } from "../merge/index.js";
 import { mergeMethods } from "../methods/index.js";
@@ -56,7 +56,7 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
   const opened = yield* liveEvents(open, (o) => o.run.close());
   const { run, space } = opened;
   const options = withRecordedScoring(given, run);
-  const tmpRoot = options.tmpDir ?? defaultTmpRoot();
+  const tmpRoot = options.tmpDir ?? scratchRoot();
   // A killed session leaves its candidate folder behind; we hold the run's lock, so it is stale.
   // The prefix names the run folder too: runs of one id in two runs folders are different runs.
   const prefix = `smelt-${run.id}-${createHash("sha256").update(resolve(run.dir)).digest("hex").slice(0, 8)}-`;
@@ -339,6 +339,3 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function defaultTmpRoot(): string {
-  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-}

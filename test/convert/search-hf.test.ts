@@ -7,45 +7,25 @@
 import { statSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SmeltError } from "../../src/errors.js";
 import { loadSearchSpace, search, type SearchEvent } from "../../src/search/index.js";
 import { referenceGguf } from "../../src/search/search-loop/reference-gguf.js";
 import { openRun, replayState } from "../../src/store/index.js";
 import { useTempDir } from "../helpers/temp-dir.js";
+import { ROOT, toySpaceYaml } from "../helpers/toy-space.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const path = useTempDir("search-hf");
 
 function space(kind: "hf" | "gguf"): string {
   const model = (name: string) => `${ROOT}examples/toy/${name}${kind === "gguf" ? ".gguf" : ""}`;
-  return `models:
-  - model: ${model("expert-max")}
-    name: max
-  - model: ${model("expert-kind")}
-    name: kind
-  - model: ${model("expert-pick")}
-    name: pick
-base_model: ${model("base")}
-methods: [task_arithmetic]
-parameters:
-  per_model:
-    weight: [0, 1.5]
-objectives:
-  - task: ${ROOT}evals/toy-max.yaml
-  - task: ${ROOT}evals/toy-kind.yaml
-  - task: ${ROOT}evals/toy-pick.yaml
-heldout:
-  finalists: 1
-budget:
-  evaluations: 4
-optimiser:
-  name: cma-es
-  sigma0: 0.3
-seed: 1
-out_type: f16
-`;
+  return toySpaceYaml({
+    models: [{ model: model("expert-max"), name: "max" }, { model: model("expert-kind"), name: "kind" }, { model: model("expert-pick"), name: "pick" }],
+    base: model("base"),
+    budget: 4,
+    seed: 1,
+    sigma0: 0.3,
+  });
 }
 
 describe("a search over HF folders", () => {

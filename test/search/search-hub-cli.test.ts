@@ -6,14 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportRecipe, openRun, replayState } from "../../src/store/index.js";
 import { startFakeHub, toyFiles, type FakeHub } from "../hub/fake-hub.js";
 import { runSmelt, startSmelt } from "../helpers/smelt-cli.js";
 import { useTempDir } from "../helpers/temp-dir.js";
+import { toySpaceYaml } from "../helpers/toy-space.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const path = useTempDir("search-hub-cli");
 const BUDGET = 16;
 let hub: FakeHub | undefined;
@@ -25,29 +24,7 @@ beforeAll(async () => {
   });
   env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: path("cache"), HF_HOME: path("hf-home"), HF_TOKEN: "", HUGGING_FACE_HUB_TOKEN: "", HF_HUB_OFFLINE: "" };
   await mkdir(path("work"));
-  await writeFile(
-    path("work/space.yaml"),
-    `models:
-  - model: toy/max
-  - model: toy/kind
-  - model: toy/pick
-base_model: toy/base
-methods: [task_arithmetic]
-parameters:
-  per_model:
-    weight: [0, 1.5]
-objectives:
-  - task: ${ROOT}evals/toy-max.yaml
-  - task: ${ROOT}evals/toy-kind.yaml
-  - task: ${ROOT}evals/toy-pick.yaml
-heldout:
-  finalists: 1
-budget:
-  evaluations: ${BUDGET}
-seed: 3
-out_type: f16
-`,
-  );
+  await writeFile(path("work/space.yaml"), toySpaceYaml({ models: [{ model: "toy/max" }, { model: "toy/kind" }, { model: "toy/pick" }], base: "toy/base", budget: BUDGET, seed: 3 }));
 });
 afterAll(async () => hub?.close());
 

@@ -5,7 +5,6 @@
  * resume uses the recorded commits, from the cache or downloaded again, even after `main` moved.
  */
 import { readdir, writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HubError, type HubOptions } from "../../src/hub/index.js";
 import { loadSearchSpace, search, type SearchEvent } from "../../src/search/index.js";
@@ -13,8 +12,8 @@ import { pinHubModels } from "../../src/search/search-loop/pin-hub-models.js";
 import { exportRecipe, openRun, replayState, type ReplayState } from "../../src/store/index.js";
 import { startFakeHub, toyFiles, type FakeHub } from "../hub/fake-hub.js";
 import { useTempDir } from "../helpers/temp-dir.js";
+import { ROOT, toySpaceYaml } from "../helpers/toy-space.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const path = useTempDir("search-hub");
 const REPOS = { "toy/base": "base", "toy/max": "expert-max", "toy/kind": "expert-kind", "toy/pick": "expert-pick" } as const;
 const BUDGET = 4;
@@ -31,32 +30,13 @@ afterAll(async () => hub?.close());
  */
 function space(kind: "hub" | "local"): string {
   const model = (repo: keyof typeof REPOS) => (kind === "hub" && repo !== "toy/kind" ? repo : `${ROOT}examples/toy/${REPOS[repo]}`);
-  return `models:
-  - model: ${model("toy/max")}
-    name: max
-  - model: ${model("toy/kind")}
-    name: kind
-  - model: ${model("toy/pick")}${kind === "hub" ? "@main" : ""}
-    name: pick
-base_model: ${model("toy/base")}
-methods: [task_arithmetic]
-parameters:
-  per_model:
-    weight: [0, 1.5]
-objectives:
-  - task: ${ROOT}evals/toy-max.yaml
-  - task: ${ROOT}evals/toy-kind.yaml
-  - task: ${ROOT}evals/toy-pick.yaml
-heldout:
-  finalists: 1
-budget:
-  evaluations: ${BUDGET}
-optimiser:
-  name: cma-es
-  sigma0: 0.3
-seed: 1
-out_type: f16
-`;
+  return toySpaceYaml({
+    models: [{ model: model("toy/max"), name: "max" }, { model: model("toy/kind"), name: "kind" }, { model: `${model("toy/pick")}${kind === "hub" ? "@main" : ""}`, name: "pick" }],
+    base: model("toy/base"),
+    budget: BUDGET,
+    seed: 1,
+    sigma0: 0.3,
+  });
 }
 
 /** Hub options that see only the fake Hub and the given cache (no token, no offline switch from outside). */

@@ -35,3 +35,4 @@ export {
   MAX_DIMS as GGUF_MAX_DIMS,
 } from "./gguf-limits.js";
 export * from "./quants/index.js";
+export { isGgufFile } from "./is-gguf-file.js";
