@@ -7,6 +7,7 @@
  */
 import { gpt2ByteSymbols } from "../../src/arch/byte-tokenizer.js";
 import { BPE_PRE_TOKENIZERS } from "../../src/convert/index.js";
+import { learnMerges } from "./learn-merges.js";
 
 export type BpeFlavour = "llama-bpe" | "qwen2";
 
@@ -56,33 +57,7 @@ export function trainByteLevelMerges(corpus: string, regex: RegExp, count: numbe
     const mapped = [...new TextEncoder().encode(word)].map((b) => symbols[b]).join("\u0000");
     counts.set(mapped, (counts.get(mapped) ?? 0) + 1);
   }
-  let words = [...counts].map(([w, n]) => ({ parts: w.split("\u0000"), n }));
-  const merges: [string, string][] = [];
-  while (merges.length < count) {
-    const pairs = new Map<string, number>();
-    for (const { parts, n } of words) {
-      for (let i = 0; i + 1 < parts.length; i++) {
-        const key = `${parts[i]}\u0000${parts[i + 1]}`;
-        pairs.set(key, (pairs.get(key) ?? 0) + n);
-      }
-    }
-    let best: [string, number] | undefined;
-    for (const entry of pairs) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
-    if (!best) break;
-    const [a, b] = best[0].split("\u0000");
-    merges.push([a, b]);
-    words = words.map(({ parts, n }) => {
-      const out: string[] = [];
-      for (let i = 0; i < parts.length; i++) {
-        if (i + 1 < parts.length && parts[i] === a && parts[i + 1] === b) {
-          out.push(a + b);
-          i++;
-        } else out.push(parts[i]);
-      }
-      return { parts: out, n };
-    });
-  }
-  return merges;
+  return learnMerges([...counts].map(([w, n]) => ({ parts: w.split("\u0000"), n })), count);
 }
 
 const CHAT_TEMPLATE = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}";

@@ -8,6 +8,7 @@
  */
 import type { TokenizerFiles } from "./bpe-fixture.js";
 import { TRAINING_CORPUS } from "./bpe-fixture.js";
+import { learnMerges } from "./learn-merges.js";
 
 export interface SpmFixture {
   readonly files: TokenizerFiles;
@@ -29,34 +30,8 @@ function learnPieces(corpus: string, alphabet: ReadonlySet<string>, count: numbe
   const text = SPACE + corpus.replaceAll("\n", " ").replaceAll(" ", SPACE);
   const counts = new Map<string, number>();
   for (const w of text.split(new RegExp(`(?=${SPACE})`, "u"))) counts.set(w, (counts.get(w) ?? 0) + 1);
-  let words = [...counts].map(([w, n]) => ({ parts: [...w], n }));
-  const pieces: string[] = [];
-  while (pieces.length < count) {
-    const pairs = new Map<string, number>();
-    for (const { parts, n } of words) {
-      for (let i = 0; i + 1 < parts.length; i++) {
-        if (!alphabet.has(parts[i][0]) || !alphabet.has(parts[i + 1][0])) continue;
-        const key = `${parts[i]}\u0000${parts[i + 1]}`;
-        pairs.set(key, (pairs.get(key) ?? 0) + n);
-      }
-    }
-    let best: [string, number] | undefined;
-    for (const entry of pairs) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
-    if (!best) break;
-    const [a, b] = best[0].split("\u0000");
-    pieces.push(a + b);
-    words = words.map(({ parts, n }) => {
-      const out: string[] = [];
-      for (let i = 0; i < parts.length; i++) {
-        if (i + 1 < parts.length && parts[i] === a && parts[i + 1] === b) {
-          out.push(a + b);
-          i++;
-        } else out.push(parts[i]);
-      }
-      return { parts: out, n };
-    });
-  }
-  return pieces;
+  const words = [...counts].map(([w, n]) => ({ parts: [...w], n }));
+  return learnMerges(words, count, (a, b) => alphabet.has(a[0]) && alphabet.has(b[0])).map(([a, b]) => a + b);
 }
 
 export function buildSpmTokenizer(pieceCount = 250): SpmFixture {
