@@ -14,7 +14,7 @@
  * A non-finite z would break the first point (Inf * 0 is NaN); any non-finite z makes its
  * element's total non-finite, so the fast loop tracks `total * 0` and, if that is ever NaN, the
  * tensor is recomputed with `exactConsensus`. Results are therefore identical to the definition
- * for every input.
+ * for every input. The result goes to `dst` (as long as `base`) when given, else to a new array.
  */
 export function tiesConsensus(
   deltas: readonly Float32Array[],
@@ -23,8 +23,9 @@ export function tiesConsensus(
   base: Float32Array,
   normalize: boolean,
   lambda: number,
+  dst?: Float32Array,
 ): Float32Array {
-  const out = new Float32Array(base.length);
+  const out = dst ?? new Float32Array(base.length);
   let finite = true;
   switch (deltas.length) {
     case 1:
