@@ -31,6 +31,13 @@ export interface TensorSource extends AsyncDisposable {
   readF32(name: string): Promise<Float32Array>;
   /** The tensor's bytes exactly as stored. */
   readRaw(name: string): Promise<RawTensor>;
+  /**
+   * Optional: the stored bytes read into the start of `into` (at least `byteLength` long; a
+   * RangeError otherwise), returned as `into.subarray(0, byteLength)`. Lets a caller reuse one
+   * buffer for many tensors: a fresh large buffer costs a page fault per 4 KiB touched, several
+   * times the cost of the read itself. `readRawInto` (read-raw-into.ts) falls back to `readRaw`.
+   */
+  readRawInto?(name: string, into: Uint8Array): Promise<RawTensor>;
   close(): Promise<void>;
 }
 

@@ -66,10 +66,15 @@ export class GgufSource implements TensorSource {
   }
 
   async readRaw(name: string): Promise<RawTensor> {
+    return this.readRawInto(name, new Uint8Array(this.require(name).byteLength));
+  }
+
+  async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
     const info = this.require(name);
     const handle = this.handle;
     if (handle === undefined) throw new Error(`${this.location}: GgufSource is closed`);
-    const bytes = new Uint8Array(info.byteLength);
+    if (into.byteLength < info.byteLength) throw new RangeError(`${this.location}: tensor "${name}" needs ${info.byteLength} bytes, the buffer holds ${into.byteLength}`);
+    const bytes = into.subarray(0, info.byteLength);
     let filled = 0;
     while (filled < bytes.length) {
       const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, info.fileOffset + filled);

@@ -57,6 +57,14 @@ export class SafetensorsSource implements TensorSource {
     return { info: this.#infoByName.get(name)!, bytes };
   }
 
+  async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
+    const entry = this.#entry(name);
+    if (into.byteLength < entry.byteLength) throw new RangeError(`${this.location}: tensor "${name}" needs ${entry.byteLength} bytes, the buffer holds ${into.byteLength}`);
+    const bytes = into.subarray(0, entry.byteLength);
+    await readExactly(this.#handle, bytes, this.dataStart + entry.begin, this.location);
+    return { info: this.#infoByName.get(name)!, bytes };
+  }
+
   async readF32(name: string): Promise<Float32Array> {
     const entry = this.#entry(name);
     const dtype = entry.dtype;

@@ -43,6 +43,10 @@ export class ShardedSafetensorsSource implements TensorSource {
     return this.#shardOf(name).readRaw(name);
   }
 
+  async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
+    return this.#shardOf(name).readRawInto(name, into);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.#shards.map((s) => s.close()));
   }
