@@ -1,7 +1,7 @@
 import type { ChunkedMerge, ChunkedTensors } from "./chunked-merge.js";
-import { combineTaskVectorChunks, taskVectorL1, type ChunkTrim } from "./combine-task-vector-chunks.js";
+import { combineTaskVectorChunks, eachTaskVectorChunk, taskVectorL1, type ChunkTrim } from "./combine-task-vector-chunks.js";
 import type { CombineOptions } from "./combine-task-vectors.js";
-import { ABS_MASK, addHighDigits, addLowDigits, cutDigit, floatBits } from "./select-top-k.js";
+import { ABS_MASK, addHighDigits, addLowDigits, cutDigit } from "./select-top-k.js";
 import { keepAtOrAbove, magnitudeKeepCount } from "./sparsify-magnitude.js";
 import { addL1, rescaleFactor, taskVector, taskVectorWithL1 } from "./task-vectors.js";
 
@@ -41,8 +41,8 @@ export function chunkedMagnitudeMerge(args: {
         const cut = selectCut(io, m, k, args.rescale);
         scales.push(args.rescale ? rescaleFactor(cut.before, trimmedL1(io, m, cut.key, cut.ties)) : 1);
         let tiesLeft = cut.ties;
-        trims.push((delta) => {
-          tiesLeft = keepAtOrAbove(floatBits(delta), ABS_MASK, cut.key, tiesLeft, delta.length);
+        trims.push((delta, bits) => {
+          tiesLeft = keepAtOrAbove(bits, ABS_MASK, cut.key, tiesLeft, delta.length);
         });
       });
       combineTaskVectorChunks(io, trims, args.weights, scales, args.options);
@@ -63,17 +63,17 @@ function selectCut(io: ChunkedTensors, m: number, k: number, withL1: boolean): {
   highEven.fill(0);
   highOdd.fill(0);
   let before = 0;
-  eachDelta(io, m, (d, length, x, base) => {
+  eachTaskVectorChunk(io, m, (x, base, d, bits) => {
     if (withL1) before = taskVectorWithL1(x, base, d, before);
     else taskVector(x, base, d);
-    addHighDigits(floatBits(d), ABS_MASK, length, highEven, highOdd);
+    addHighDigits(bits, ABS_MASK, d.length, highEven, highOdd);
   });
   for (let b = 0; b < 65536; b++) highEven[b] += highOdd[b];
   const hi = cutDigit(highEven, k);
   low.fill(0);
-  eachDelta(io, m, (d, length, x, base) => {
+  eachTaskVectorChunk(io, m, (x, base, d, bits) => {
     taskVector(x, base, d);
-    addLowDigits(floatBits(d), ABS_MASK, length, hi.digit, low);
+    addLowDigits(bits, ABS_MASK, d.length, hi.digit, low);
   });
   const lo = cutDigit(low, k, hi.above);
   return { key: ((hi.digit << 16) | lo.digit) >>> 0, ties: k - lo.above, before };
@@ -83,25 +83,10 @@ function selectCut(io: ChunkedTensors, m: number, k: number, withL1: boolean): {
 function trimmedL1(io: ChunkedTensors, m: number, key: number, ties: number): number {
   let sum = 0;
   let tiesLeft = ties;
-  eachDelta(io, m, (d, length, x, base) => {
+  eachTaskVectorChunk(io, m, (x, base, d, bits) => {
     taskVector(x, base, d);
-    tiesLeft = keepAtOrAbove(floatBits(d), ABS_MASK, key, tiesLeft, length);
-    sum = addL1(d, length, sum);
+    tiesLeft = keepAtOrAbove(bits, ABS_MASK, key, tiesLeft, d.length);
+    sum = addL1(d, d.length, sum);
   });
   return sum;
-}
-
-/** Reads model `m` and the base chunk by chunk and hands `visit` a scratch chunk `d` to fill. */
-function eachDelta(io: ChunkedTensors, m: number, visit: (d: Float32Array, length: number, x: Float32Array, base: Float32Array) => void): void {
-  const size = io.chunk;
-  const base = new Float32Array(size);
-  const x = new Float32Array(size);
-  const d = new Float32Array(size);
-  for (let start = 0; start < io.length; start += size) {
-    const length = Math.min(size, io.length - start);
-    const cut = (a: Float32Array) => (length === size ? a : a.subarray(0, length));
-    io.base!(start, cut(base));
-    io.tensors[m](start, cut(x));
-    visit(cut(d), length, cut(x), cut(base));
-  }
 }

@@ -29,7 +29,7 @@ export function chunkedRandomMerge(args: {
           const keep = new Uint32Array(Math.ceil(io.length / 32));
           const norms = dropPass(io, m, density, io.random, keep);
           scales.push(args.rescale ? rescaleFactor(norms[0], norms[1]) : 1);
-          trims.push((delta, start) => applyKeepBits(delta, keep, start));
+          trims.push((delta, _bits, start) => applyKeepBits(delta, keep, start));
         } else if (density <= 0) {
           // Bernoulli(0) drops everything without drawing; the norm after is 0, so no rescale.
           scales.push(1);

@@ -1,12 +1,14 @@
 import type { ChunkedTensors } from "./chunked-merge.js";
-import { combineTaskVectors, type CombineOptions } from "./combine-task-vectors.js";
+import { taskVectorCombiner, type CombineOptions } from "./combine-task-vectors.js";
+import { floatBits } from "./select-top-k.js";
 import { taskVector, taskVectorWithL1 } from "./task-vectors.js";
 
 /**
  * Rewrites one model's task-vector chunk in place (its sparsification): `delta` holds elements
- * [start, start + delta.length). Chunks arrive in index order, once each.
+ * [start, start + delta.length), `bits` is the same memory as uint32. Chunks arrive in index
+ * order, once each.
  */
-export type ChunkTrim = (delta: Float32Array, start: number) => void;
+export type ChunkTrim = (delta: Float32Array, bits: Uint32Array, start: number) => void;
 
 /**
  * The last pass of the chunked task-vector forms, chunk by chunk: each model's task vector
@@ -20,25 +22,36 @@ export function combineTaskVectorChunks(
   scales: readonly number[],
   options: CombineOptions,
 ): void {
-  const size = io.chunk;
-  const base = new Float32Array(size);
-  const x = new Float32Array(size);
-  const out = new Float32Array(size);
-  const deltas = io.tensors.map(() => new Float32Array(size));
-  for (let start = 0; start < io.length; start += size) {
-    const length = Math.min(size, io.length - start);
-    const cut = (a: Float32Array) => (length === size ? a : a.subarray(0, length));
-    const b = cut(base);
-    io.base!(start, b);
-    const ds = deltas.map(cut);
-    for (let m = 0; m < ds.length; m++) {
-      const xs = cut(x);
-      io.tensors[m](start, xs);
-      taskVector(xs, b, ds[m]);
-      trims[m]?.(ds[m], start);
+  const combine = taskVectorCombiner(weights, scales, options);
+  const models = io.tensors.length;
+  const full = chunkArrays(io.chunk, models + 3);
+  for (let start = 0; start < io.length; start += io.chunk) {
+    const length = Math.min(io.chunk, io.length - start);
+    const c = length === io.chunk ? full : chunkArrays(length, 0, full);
+    io.base!(start, c.values[0]);
+    for (let m = 0; m < models; m++) {
+      io.tensors[m](start, c.values[1]);
+      taskVector(c.values[1], c.values[0], c.values[3 + m]);
+      trims[m]?.(c.values[3 + m], c.bits[3 + m], start);
     }
-    io.write(start, combineTaskVectors(ds, false, weights, scales, b, options, cut(out)));
+    io.write(start, combine(c.deltas, false, c.values[0], c.values[2]));
   }
+}
+
+/**
+ * Scratch for one chunk: `values[0]` base, `[1]` a model, `[2]` output, `[3 + m]` model m's task
+ * vector; `bits` the same arrays as uint32, `deltas` the task vectors. With `of`, views of the
+ * first `length` elements of its arrays (the last, shorter chunk).
+ */
+interface ChunkArrays {
+  readonly values: Float32Array[];
+  readonly bits: Uint32Array[];
+  readonly deltas: Float32Array[];
+}
+
+function chunkArrays(length: number, count: number, of?: ChunkArrays): ChunkArrays {
+  const values = of ? of.values.map((v) => v.subarray(0, length)) : Array.from({ length: count }, () => new Float32Array(length));
+  return { values, bits: values.map(floatBits), deltas: values.slice(3) };
 }
 
 /**
@@ -47,17 +60,24 @@ export function combineTaskVectorChunks(
  * `rescaleFactor(l1, l1)`: 1, or NaN when the norm is infinite, as the whole-tensor path gives).
  */
 export function taskVectorL1(io: ChunkedTensors, model: number): number {
-  const size = io.chunk;
-  const base = new Float32Array(size);
-  const x = new Float32Array(size);
-  const d = new Float32Array(size);
   let sum = 0;
-  for (let start = 0; start < io.length; start += size) {
-    const length = Math.min(size, io.length - start);
-    const cut = (a: Float32Array) => (length === size ? a : a.subarray(0, length));
-    io.base!(start, cut(base));
-    io.tensors[model](start, cut(x));
-    sum = taskVectorWithL1(cut(x), cut(base), cut(d), sum);
-  }
+  eachTaskVectorChunk(io, model, (x, base, d) => {
+    sum = taskVectorWithL1(x, base, d, sum);
+  });
   return sum;
+}
+
+/**
+ * Reads model `m` and the base chunk by chunk, in index order, and hands `visit` both chunks and a
+ * scratch chunk `d` (with its uint32 view) to fill with the task vector.
+ */
+export function eachTaskVectorChunk(io: ChunkedTensors, m: number, visit: (x: Float32Array, base: Float32Array, d: Float32Array, bits: Uint32Array) => void): void {
+  const full = chunkArrays(io.chunk, 3);
+  for (let start = 0; start < io.length; start += io.chunk) {
+    const length = Math.min(io.chunk, io.length - start);
+    const c = length === io.chunk ? full : chunkArrays(length, 0, full);
+    io.base!(start, c.values[0]);
+    io.tensors[m](start, c.values[1]);
+    visit(c.values[1], c.values[0], c.values[2], c.bits[2]);
+  }
 }

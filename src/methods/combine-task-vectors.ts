@@ -39,10 +39,24 @@ export function combineTaskVectors(
   options: CombineOptions,
   dst?: Float32Array,
 ): Float32Array {
+  return taskVectorCombiner(weights, scales, options)(vectors, implicit, base, dst);
+}
+
+/**
+ * combineTaskVectors with its per-model factors worked out once, for callers that combine a tensor
+ * chunk by chunk: `combine(vectors, implicit, base, dst)` is combineTaskVectors on those arguments.
+ */
+export function taskVectorCombiner(
+  weights: readonly number[],
+  scales: readonly number[],
+  options: CombineOptions,
+): (vectors: readonly Float32Array[], implicit: boolean, base: Float32Array, dst?: Float32Array) => Float32Array {
   const ws = weights.map((v, m) => v * scales[m]);
   if (options.consensus) {
-    if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
-    return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda, dst);
+    return (vectors, implicit, base, dst) => {
+      if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
+      return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda, dst);
+    };
   }
   let scale = options.lambda;
   if (options.normalize) {
@@ -51,5 +65,5 @@ export function combineTaskVectors(
     if (Math.abs(div) < WEIGHT_SUM_FLOOR) div = 1;
     scale /= div;
   }
-  return implicit ? sumTensorDeltas(vectors, ws, base, scale, dst) : sumTaskVectors(vectors, ws, base, scale, dst);
+  return (vectors, implicit, base, dst) => (implicit ? sumTensorDeltas(vectors, ws, base, scale, dst) : sumTaskVectors(vectors, ws, base, scale, dst));
 }

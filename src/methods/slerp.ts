@@ -53,7 +53,7 @@ export const slerp = defineMergeMethod({
         };
         chunks((a, b) => addDots(a, b, sums));
         const [ca, cb] = slerpCoefficients(sums, params.t);
-        chunks((a, b, start) => io.write(start, mix(a, b, ca, cb, out.subarray(0, a.length))));
+        chunks((a, b, start) => io.write(start, mix(a, b, ca, cb, a.length === size ? out : out.subarray(0, a.length))));
       },
     };
   },

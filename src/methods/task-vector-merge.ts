@@ -3,7 +3,7 @@ import type { ChunkedMerge, ChunkedMergeSetup } from "./chunked-merge.js";
 import { chunkedMagnitudeMerge } from "./chunked-magnitude-merge.js";
 import { chunkedRandomMerge } from "./chunked-random-merge.js";
 import { defineMergeMethod, type MergeInput, type MergeMethod } from "./define-merge-method.js";
-import { combineTaskVectors } from "./combine-task-vectors.js";
+import { combineTaskVectors, taskVectorCombiner } from "./combine-task-vectors.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { flag, num, weight } from "./param-schemas.js";
 import { sparsifyDella } from "./sparsify-della.js";
@@ -184,18 +184,18 @@ function chunkedTaskVectorMerge(config: TaskVectorConfig, setup: ChunkedMergeSet
   if (!setup.hasBase) return undefined;
   if (setup.models === 0) return { kind: "elementwise", map: (_tensors, base, out) => out.set(base!) };
   const weights = setup.perModel.map((p) => p.weight);
-  const ones = weights.map(() => 1);
   const options = { consensus: config.consensus, normalize: setup.params.normalize, lambda: setup.params.lambda };
   if (sparsifiesNothing(config, setup.perModel)) {
-    if (!config.consensus) return { kind: "elementwise", map: (tensors, base, out) => void combineTaskVectors(tensors, true, weights, ones, base!, options, out) };
+    const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
+    if (!config.consensus) return { kind: "elementwise", map: (tensors, base, out) => void combine(tensors, true, base!, out) };
+    // Consensus reads materialised task vectors: computed per chunk into scratch.
     let deltas: Float32Array[] = [];
     return {
       kind: "elementwise",
       map(tensors, base, out) {
-        if (deltas.length === 0 || deltas[0].length < out.length) deltas = tensors.map(() => new Float32Array(out.length));
-        const ds = deltas.map((d) => d.subarray(0, out.length));
-        tensors.forEach((x, m) => taskVector(x, base!, ds[m]));
-        combineTaskVectors(ds, false, weights, ones, base!, options, out);
+        if (deltas.length === 0 || deltas[0].length !== out.length) deltas = tensors.map(() => new Float32Array(out.length));
+        for (let m = 0; m < tensors.length; m++) taskVector(tensors[m], base!, deltas[m]);
+        combine(deltas, false, base!, out);
       },
     };
   }
