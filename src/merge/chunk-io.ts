@@ -1,16 +1,17 @@
 import { bf16PairsToF32, bf16ToF32, f16ToF32, f32ToBf16, f32ToBf16Pairs, f32ToF16 } from "../tensor/codecs/index.js";
 import type { DType } from "../tensor/dtype.js";
 import { quantizeQ8_0 } from "../tensor/gguf/index.js";
+import type { InputBlocks } from "./input-blocks.js";
 
 /**
  * Chunk access to encoded tensors for the chunked merges: decode elements [start, start + n) of a
- * stored tensor into a float32 chunk, and encode a float32 chunk into its place in the output's
+ * stored input into a float32 chunk, and encode a float32 chunk into its place in the output's
  * stored bytes. Chunks stay in the CPU caches; nothing the size of a tensor is ever decoded.
  */
 
-/** Input dtypes a chunk can be decoded from. */
-export function isChunkInput(dtype: DType): boolean {
-  return dtype === "BF16" || dtype === "F16" || dtype === "F32";
+/** Input dtypes a chunk can be decoded from, and their element sizes. */
+export function chunkInputBytes(dtype: DType): number | undefined {
+  return dtype === "BF16" || dtype === "F16" ? 2 : dtype === "F32" ? 4 : undefined;
 }
 
 /** Output dtypes a chunk can be encoded to (Q8_0 when chunks are whole 32-value blocks). */
@@ -26,38 +27,38 @@ export function isChunkOutput(dtype: DType, chunk: number, split: number): boole
  */
 export type ChunkDecoder = (start: number, dst: Float32Array) => boolean;
 
-export function chunkDecoder(dtype: DType, bytes: Uint8Array, check: boolean): ChunkDecoder {
+export function chunkDecoder(dtype: DType, input: InputBlocks, check: boolean): ChunkDecoder {
   const allFinite = check ? probeFinite : () => true;
-  const n2 = bytes.byteLength >>> 1;
   switch (dtype) {
-    case "BF16": {
-      const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, n2);
-      const words = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, n2 >>> 1) : undefined;
+    case "BF16":
       return (start, dst) => {
-        const pairs = dst.length >>> 1;
-        if (words && (start & 1) === 0 && dst.byteOffset % 4 === 0) {
-          let finite = bf16PairsToF32(words, start >>> 1, pairs, int32Of(dst));
-          if (dst.length & 1) {
-            const last = start + dst.length - 1;
-            dst[dst.length - 1] = bf16ToF32(halves.subarray(last, last + 1))[0];
-            finite &&= Number.isFinite(dst[dst.length - 1]) || !check;
+        const n = dst.length;
+        const b = input.block(start, start + n);
+        const at = start - b.first;
+        if (b.words && (at & 1) === 0 && dst.byteOffset % 4 === 0) {
+          const pairs = n >>> 1;
+          let finite = bf16PairsToF32(b.words, at >>> 1, pairs, int32Of(dst));
+          if (n & 1) {
+            dst[n - 1] = bf16ToF32(b.halves!.subarray(at + n - 1, at + n))[0];
+            finite &&= Number.isFinite(dst[n - 1]);
           }
           return finite;
         }
-        return allFinite(bf16ToF32(halves.subarray(start, start + dst.length), dst));
+        return probeFinite(bf16ToF32(b.halves!.subarray(at, at + n), dst));
       };
-    }
-    case "F16": {
-      const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, n2);
-      return (start, dst) => allFinite(f16ToF32(halves.subarray(start, start + dst.length), dst));
-    }
-    case "F32": {
-      const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+    case "F16":
       return (start, dst) => {
-        dst.set(values.subarray(start, start + dst.length));
+        const b = input.block(start, start + dst.length);
+        const at = start - b.first;
+        return allFinite(f16ToF32(b.halves!.subarray(at, at + dst.length), dst));
+      };
+    case "F32":
+      return (start, dst) => {
+        const b = input.block(start, start + dst.length);
+        const at = start - b.first;
+        dst.set(b.floats!.subarray(at, at + dst.length));
         return allFinite(dst);
       };
-    }
     default:
       throw new RangeError(`no chunk decoder for ${dtype}`);
   }

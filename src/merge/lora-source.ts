@@ -87,6 +87,8 @@ export async function openLoraOverlay(base: TensorSource, adapterDir: string, ad
       if (!pairs.has(name)) return base.readRaw(name);
       return { info: byName.get(name)!, bytes: encodeFloat("F32", await readF32(name)) };
     },
+    // Adapted tensors are computed; the others lie in the base model's files as stored.
+    byteSpan: (name) => (pairs.has(name) ? undefined : base.byteSpan?.(name)),
     async readRawInto(name, into): Promise<RawTensor> {
       if (!pairs.has(name)) return readRawInto(base, name, into);
       const info = byName.get(name)!;

@@ -55,8 +55,9 @@ export function createMergePool(threads: number, memoryBudget = DEFAULT_MEMORY_B
     buffers,
     async run(task) {
       if (disposed) throw new SmeltError("disposed", "the merge pool has been disposed");
+      // Buffers are shared, not transferred: parts of one step read the same inputs and write one output.
       if (!(task.output.buffer instanceof SharedArrayBuffer)) throw new SmeltError("internal", "a worker's output buffer must be shared");
-      const reply = (await pool.run(task, { transferList: transferList(task) })) as WorkerReply;
+      const reply = (await pool.run(task)) as WorkerReply;
       return unwrap(task, reply);
     },
     dispose,
@@ -70,21 +71,6 @@ function unwrap(task: StepTask, reply: WorkerReply): StepResult {
     throw new Error(`merging tensor "${task.tensorName}" with ${task.method} failed: ${reply.message}`);
   }
   throw new SmeltError(reply.code, reply.message);
-}
-
-/**
- * Unshared input buffers move to the worker instead of being copied, when they are whole buffers.
- * (The executor's buffers are all shared; the output must be, as the worker writes into it.)
- */
-function transferList(task: StepTask): ArrayBuffer[] {
-  const list: ArrayBuffer[] = [];
-  for (const t of [...task.inputs, ...(task.base ? [task.base] : [])]) {
-    const buf = t.bytes.buffer;
-    if (buf instanceof ArrayBuffer && t.bytes.byteOffset === 0 && t.bytes.byteLength === buf.byteLength && !list.includes(buf)) {
-      list.push(buf);
-    }
-  }
-  return list;
 }
 
 /**

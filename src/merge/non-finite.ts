@@ -1,6 +1,7 @@
 import { SmeltError } from "../errors.js";
-import { bf16ToF32, f16ToF32 } from "../tensor/codecs/index.js";
-import type { DType } from "../tensor/dtype.js";
+import { decodeFloat } from "../tensor/codecs/index.js";
+import type { DType, FloatDType } from "../tensor/dtype.js";
+import type { InputBlocks } from "./input-blocks.js";
 
 /**
  * NaN/±Inf found in one input of a step: how many, and the first (flat index and value). Workers
@@ -19,12 +20,31 @@ export interface NonFiniteCount {
 const EXPONENT_MASK: Partial<Record<DType, number>> = { BF16: 0x7f80, F16: 0x7c00 };
 
 /**
- * Whether elements [start, end) of a BF16, F16 or F32 tensor hold any NaN or ±Inf, from the stored
- * exponent bits: a few integer operations per element, no decoding.
+ * NaN/±Inf among elements [start, end) of a stored BF16, F16 or F32 input (flat indices in the whole
+ * tensor), or undefined when there are none: a cheap test of the stored exponent bits first,
+ * counted (decoding) only where it finds some.
  */
-export function anyNonFinite(dtype: DType, bytes: Uint8Array, start: number, end: number): boolean {
+export function scanNonFinite(dtype: DType, input: InputBlocks, start: number, end: number, index: number): NonFiniteCount | undefined {
+  const size = dtype === "F32" ? 4 : 2;
+  let total: NonFiniteCount | undefined;
+  for (let from = start; from < end; from += input.blockElements) {
+    const to = Math.min(end, from + input.blockElements);
+    const b = input.block(from, to);
+    const bytes = b.bytes.subarray((from - b.first) * size, (to - b.first) * size);
+    if (!anyNonFinite(dtype, bytes)) continue;
+    const c = countNonFinite(dtype, bytes, from, index);
+    if (c) total = total ? { ...total, count: total.count + c.count } : c;
+  }
+  return total;
+}
+
+/**
+ * Whether a stored BF16, F16 or F32 run of elements holds any NaN or ±Inf, from the exponent bits:
+ * a few integer operations per element, no decoding.
+ */
+export function anyNonFinite(dtype: DType, bytes: Uint8Array): boolean {
   if (dtype === "F32") {
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset + 4 * start, end - start);
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
     // The inverted exponent is 0 only when the exponent is all ones, and 0 - 1 is the only negative result.
     let special = 0;
     for (let i = 0; i < words.length; i++) special |= (~words[i] & 0x7f800000) - 1;
@@ -32,7 +52,7 @@ export function anyNonFinite(dtype: DType, bytes: Uint8Array, start: number, end
   }
   const mask = EXPONENT_MASK[dtype];
   if (mask === undefined) throw new RangeError(`anyNonFinite: ${dtype} is checked after decoding`);
-  const halves = new Uint16Array(bytes.buffer, bytes.byteOffset + 2 * start, end - start);
+  const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 1);
   let special = 0;
   let i = 0;
   if (halves.byteOffset % 4 === 0) {
@@ -50,33 +70,11 @@ export function anyNonFinite(dtype: DType, bytes: Uint8Array, start: number, end
   return special < 0;
 }
 
-/**
- * Counts the NaN/±Inf among elements [start, end) of a stored BF16, F16 or F32 tensor (flat indices
- * in the whole tensor), or undefined when there are none.
- */
-export function countNonFinite(dtype: DType, bytes: Uint8Array, start: number, end: number, input: number): NonFiniteCount | undefined {
-  const values = new Float32Array(Math.min(end - start, 65536));
-  let count = 0;
-  let first = -1;
-  let value = 0;
-  for (let from = start; from < end; from += values.length) {
-    const chunk = values.subarray(0, Math.min(values.length, end - from));
-    decodeRange(dtype, bytes, from, chunk);
-    for (let i = 0; i < chunk.length; i++) {
-      if (Number.isFinite(chunk[i])) continue;
-      if (first < 0) (first = from + i), (value = chunk[i]);
-      count++;
-    }
-  }
-  return count > 0 ? { input, count, first, value } : undefined;
-}
-
-function decodeRange(dtype: DType, bytes: Uint8Array, start: number, dst: Float32Array): void {
-  const n = dst.length;
-  if (dtype === "F32") dst.set(new Float32Array(bytes.buffer, bytes.byteOffset + 4 * start, n));
-  else if (dtype === "BF16") bf16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset + 2 * start, n), dst);
-  else if (dtype === "F16") f16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset + 2 * start, n), dst);
-  else throw new RangeError(`countNonFinite: ${dtype} is checked after decoding`);
+/** Counts the NaN/±Inf of a stored run of elements; `offset` is the flat index of its first. */
+function countNonFinite(dtype: DType, bytes: Uint8Array, offset: number, input: number): NonFiniteCount | undefined {
+  const values = decodeFloat(dtype as FloatDType, bytes);
+  const c = countNonFiniteValues(values, input);
+  return c && { ...c, first: offset + c.first };
 }
 
 /** Counts the NaN/±Inf of decoded values, or undefined when there are none. */

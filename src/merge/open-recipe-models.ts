@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SmeltError } from "../errors.js";
 import type { MergePlan, MergeStep, Recipe } from "../recipe/index.js";
-import type { RawTensor, TensorInfo } from "../tensor/tensor-source.js";
+import type { ByteSpan, RawTensor, TensorInfo } from "../tensor/tensor-source.js";
 import { readRawInto } from "../tensor/read-raw-into.js";
 import { openModel, type OpenedModel } from "./open-model.js";
 
@@ -15,6 +15,8 @@ export interface OpenedModels {
   readRaw(model: string, tensor: string): Promise<RawTensor>;
   /** Reads a tensor's stored bytes into the start of `into` (see TensorSource.readRawInto). */
   readRawInto(model: string, tensor: string, into: Uint8Array): Promise<RawTensor>;
+  /** Where a tensor's stored bytes lie in a file, when its source can say (see TensorSource.byteSpan). */
+  byteSpan(model: string, tensor: string): ByteSpan | undefined;
   stepInputBytes(step: MergeStep): number;
   close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function openRecipeModels(recipe: Recipe, baseDir: string): Promise
     info,
     readRaw: (model, tensor) => get(model).source.readRaw(tensor),
     readRawInto: (model, tensor, into) => readRawInto(get(model).source, tensor, into),
+    byteSpan: (model, tensor) => get(model).source.byteSpan?.(tensor),
     stepInputBytes: (step) => [...step.inputs, ...(step.base ? [step.base] : [])].reduce((sum, r) => sum + info(r.model, r.tensor).byteLength, 0),
     close,
   };

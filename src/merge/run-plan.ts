@@ -3,8 +3,8 @@ import { tensorSeed } from "../methods/index.js";
 import type { MergePlan, MergeStep, TensorRef } from "../recipe/index.js";
 import { dtypeByteSize, isIntDType } from "../tensor/codecs/index.js";
 import type { DType, FloatDType } from "../tensor/dtype.js";
-import type { TensorInfo, TensorSink } from "../tensor/tensor-source.js";
-import { isChunkInput, isChunkOutput } from "./chunk-io.js";
+import type { ByteSpan, TensorInfo, TensorSink } from "../tensor/tensor-source.js";
+import { chunkInputBytes, isChunkOutput } from "./chunk-io.js";
 import { DEFAULT_MEMORY_BUDGET, type MergePool } from "./merge-pool.js";
 import { addNonFinite, nonFiniteWarnings } from "./non-finite.js";
 import type { OpenedModels } from "./open-recipe-models.js";
@@ -41,6 +41,8 @@ interface PreparedStep {
   readonly step: MergeStep;
   readonly refs: readonly TensorRef[];
   readonly infos: readonly TensorInfo[];
+  /** Where each input lies in its file, when the worker reads it itself (else the executor reads it). */
+  readonly spans: readonly (ByteSpan | undefined)[];
   readonly inputBytes: number;
   readonly outDtype: DType;
   readonly outBytes: number;
@@ -117,15 +119,18 @@ export async function* runPlan(args: {
     const outDtype = dtypes.get(step.output)!;
     const count = step.shape.reduce((a, b) => a * b, 1);
     const whole = [[0, count] as const];
-    if (infos.some((i) => isIntDType(i.dtype))) return { step, refs, infos, inputBytes, outDtype, outBytes: 0, path: "copy", parts: whole, cost: inputBytes };
+    if (infos.some((i) => isIntDType(i.dtype))) return { step, refs, infos, spans: refs.map(() => undefined), inputBytes, outDtype, outBytes: 0, path: "copy", parts: whole, cost: inputBytes };
     const outBytes = outDtype === "Q8_0" ? (count / 32) * 34 : count * dtypeByteSize(outDtype as FloatDType);
     const form = chunkedForm(step.method, { tensorName: step.output, shape: step.shape, models: step.inputs.length, hasBase: step.base !== undefined, params: step.params, perModel: step.perModel });
-    const chunked = form && infos.every((i) => isChunkInput(i.dtype)) && isChunkOutput(outDtype, tuning.chunkElements, tuning.splitElements);
+    const chunked = form && infos.every((i) => chunkInputBytes(i.dtype) !== undefined) && isChunkOutput(outDtype, tuning.chunkElements, tuning.splitElements);
     const path: StepPath = chunked ? form.kind : "whole";
     const parts: (readonly [number, number])[] = [];
     if (path === "elementwise" && pool.threads > 1) for (let s = 0; s < count; s += tuning.splitElements) parts.push([s, Math.min(count, s + tuning.splitElements)]);
+    // Chunked steps read file-backed inputs in the workers: only the others are held here.
+    const spans = refs.map((r) => (path === "whole" ? undefined : models.byteSpan(r.model, r.tensor)));
+    const held = infos.reduce((sum, info, i) => sum + (spans[i] ? 0 : info.byteLength), 0);
     const extra = path === "whole" ? 4 * count * (2 * refs.length + 2) : path === "passes" ? Math.ceil(count / 8) * step.inputs.length : 0;
-    return { step, refs, infos, inputBytes, outDtype, outBytes, path, parts: parts.length > 0 ? parts : whole, cost: inputBytes + outBytes + extra };
+    return { step, refs, infos, spans, inputBytes, outDtype, outBytes, path, parts: parts.length > 0 ? parts : whole, cost: held + outBytes + extra };
   }
 
   async function start(p: PreparedStep): Promise<Outcome> {
@@ -137,6 +142,8 @@ export async function* runPlan(args: {
       const encoded = settle(
         await Promise.allSettled(
           p.refs.map(async (ref, i): Promise<EncodedTensor> => {
+            const file = p.spans[i];
+            if (file) return { model: ref.model, dtype: p.infos[i].dtype, file };
             const into = pool.buffers.acquire(p.infos[i].byteLength);
             held.push(into);
             const raw = await models.readRawInto(ref.model, ref.tensor, into);
@@ -145,7 +152,7 @@ export async function* runPlan(args: {
         ),
       );
       const base = step.base ? encoded[step.inputs.length] : undefined;
-      if (p.path === "copy") return { ...copyIntegerTensor(step, encoded, base, p.outDtype), held };
+      if (p.path === "copy") return { ...copyIntegerTensor(step, encoded as ReadTensor[], base as ReadTensor | undefined, p.outDtype), held };
       const output = pool.buffers.acquire(p.outBytes);
       held.push(output);
       const task: Omit<StepTask, "range"> = {
@@ -181,7 +188,9 @@ function settle<T>(results: PromiseSettledResult<T>[]): T[] {
 }
 
 /** Integer tensors (position ids, masks) have no meaningful average: the first model's is kept. */
-function copyIntegerTensor(step: MergeStep, encoded: readonly EncodedTensor[], base: EncodedTensor | undefined, outDtype: DType): { bytes: Uint8Array; warnings: string[] } {
+type ReadTensor = Extract<EncodedTensor, { bytes: Uint8Array }>;
+
+function copyIntegerTensor(step: MergeStep, encoded: readonly ReadTensor[], base: ReadTensor | undefined, outDtype: DType): { bytes: Uint8Array; warnings: string[] } {
   const int = encoded.find((t) => isIntDType(t.dtype))!;
   const first = base ?? encoded[0];
   if (first.dtype !== outDtype && !isIntDType(outDtype)) {

@@ -3,8 +3,9 @@ import { bf16ToF32, decodeFloat, f16ToF32 } from "../tensor/codecs/index.js";
 import type { DType } from "../tensor/dtype.js";
 import { dequantize } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
-import { chunkDecoder, chunkEncoder, isChunkOutput } from "./chunk-io.js";
-import { anyNonFinite, countNonFinite, countNonFiniteValues, type NonFiniteCount } from "./non-finite.js";
+import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
+import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
+import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
 import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
 
 /**
@@ -24,7 +25,18 @@ export function runStep(task: StepTask): StepResult {
     perModel: task.perModel,
   });
   if (form?.kind !== task.path) throw new Error(`tensor "${task.tensorName}": ${task.method} has no ${task.path} chunked form for this step`);
-  return form.kind === "elementwise" ? runElementwise(task, form) : runPasses(task, form, count);
+  const inputs: InputBlocks[] = [];
+  try {
+    for (const [slot, t] of allInputs(task).entries()) {
+      const size = chunkInputBytes(t.dtype);
+      if (size === undefined) throw new SmeltError("internal", `tensor "${task.tensorName}": no chunked merge reads ${t.dtype}`);
+      // Blocks of 32 chunks: with 4096-element chunks, a file read per 256 KiB of bf16.
+      inputs.push(openInputBlocks(t, size, slot, 32 * task.chunk));
+    }
+    return form.kind === "elementwise" ? runElementwise(task, form, inputs) : runPasses(task, form, count, inputs);
+  } finally {
+    for (const input of inputs) input.close();
+  }
 }
 
 /** A method's chunked form for a step, if it has one (the executor asks before reading, the worker again). */
@@ -37,11 +49,11 @@ function allInputs(task: StepTask): EncodedTensor[] {
 }
 
 /** Elementwise: chunk by chunk over the task's range, decode (checking as it goes), map, encode. */
-function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>): StepResult {
+function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, inputs: readonly InputBlocks[]): StepResult {
   const [start, end] = task.range;
   const size = task.chunk;
   const all = allInputs(task);
-  const decoders = all.map((t) => chunkDecoder(t.dtype, t.bytes, true));
+  const decoders = all.map((t, i) => chunkDecoder(t.dtype, inputs[i], true));
   const encode = encoder(task);
   const full = chunkScratch(all.length + 1, size);
   const models = task.inputs.length;
@@ -57,16 +69,16 @@ function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "ele
     form.map(length === size ? fullTensors : views.slice(0, models), task.base ? views[models] : undefined, out);
     encode(at, out);
   }
-  return { nonFinite: flagged ? countAll(all, start, end) : [] };
+  return { nonFinite: flagged ? countAll(all, inputs, start, end) : [] };
 }
 
 /** Multi-pass: check every input first (refused ones are not merged), then let the method read. */
-function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number): StepResult {
+function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number, inputs: readonly InputBlocks[]): StepResult {
   const all = allInputs(task);
-  const counts = countAll(all, 0, count);
+  const counts = countAll(all, inputs, 0, count);
   if (counts.length > 0 && task.nonFinite === "error") return { nonFinite: counts };
-  const readers = all.map((t) => {
-    const decode = chunkDecoder(t.dtype, t.bytes, false);
+  const readers = all.map((t, i) => {
+    const decode = chunkDecoder(t.dtype, inputs[i], false);
     return (start: number, dst: Float32Array) => void decode(start, dst);
   });
   const models = task.inputs.length;
@@ -81,11 +93,11 @@ function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" 
   return { nonFinite: counts };
 }
 
-/** NaN/Inf in elements [start, end) of each input (a cheap bit test first, counted only when there are some). */
-function countAll(all: readonly EncodedTensor[], start: number, end: number): NonFiniteCount[] {
+/** NaN/Inf in elements [start, end) of each input. */
+function countAll(all: readonly EncodedTensor[], inputs: readonly InputBlocks[], start: number, end: number): NonFiniteCount[] {
   const counts: NonFiniteCount[] = [];
   all.forEach((t, i) => {
-    const c = anyNonFinite(t.dtype, t.bytes, start, end) ? countNonFinite(t.dtype, t.bytes, start, end, i) : undefined;
+    const c = scanNonFinite(t.dtype, inputs[i], start, end, i);
     if (c) counts.push(c);
   });
   return counts;
@@ -95,6 +107,7 @@ function countAll(all: readonly EncodedTensor[], start: number, end: number): No
 function runWhole(task: StepTask, count: number): StepResult {
   const counts: NonFiniteCount[] = [];
   const decoded = allInputs(task).map((t, i) => {
+    if (!t.bytes) throw new SmeltError("internal", `tensor "${task.tensorName}": the whole-tensor path needs its inputs read`);
     const data = decodeInto(t.dtype, t.bytes, count, scratch(i, count));
     const c = countNonFiniteValues(data, i);
     if (c) counts.push(c);

@@ -1,4 +1,5 @@
 import type { DType } from "../tensor/dtype.js";
+import type { ByteSpan } from "../tensor/tensor-source.js";
 import type { NonFiniteCount } from "./non-finite.js";
 
 /**
@@ -10,9 +11,9 @@ export type StepPath = "elementwise" | "passes" | "whole";
 
 /**
  * One tensor's worth of merge work (or a part of one, for elementwise steps), as sent to a worker
- * thread. Inputs travel as the bytes stored in their files and the output goes straight into its
- * stored form: both live in shared buffers the executor reuses, so nothing is copied between
- * threads and no large buffer is allocated per tensor.
+ * thread. Inputs travel as the bytes stored in their files, or as the file spans holding them; the
+ * output goes straight into its stored form in a shared buffer the executor reuses, so nothing is
+ * copied between threads and no large buffer is allocated per tensor.
  */
 export interface StepTask {
   readonly method: string;
@@ -38,12 +39,15 @@ export interface StepTask {
   readonly output: Uint8Array;
 }
 
-export interface EncodedTensor {
+/**
+ * An input as stored: its bytes, read by the executor into a shared buffer, or (chunked steps of
+ * file-backed models) where they lie in a file, for the worker to read itself.
+ */
+export type EncodedTensor = {
   /** Model name, for error messages. */
   readonly model: string;
   readonly dtype: DType;
-  readonly bytes: Uint8Array;
-}
+} & ({ readonly bytes: Uint8Array; readonly file?: undefined } | { readonly file: ByteSpan; readonly bytes?: undefined });
 
 export interface StepResult {
   /** NaN/Inf found in the task's range of each input (the output is not written when refused). */

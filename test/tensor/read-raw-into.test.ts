@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +15,11 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed));
 
-/** Every tensor read into one reused (shared) buffer equals readRaw's bytes, and the buffer's tail is untouched. */
-async function expectSameAsReadRaw(source: TensorSource): Promise<void> {
+/**
+ * Every tensor read into one reused (shared) buffer equals readRaw's bytes, and the buffer's tail is
+ * untouched; where the source names a file span, the file holds those bytes there.
+ */
+async function expectSameAsReadRaw(source: TensorSource, spans: boolean): Promise<void> {
   const largest = Math.max(...source.list().map((t) => t.byteLength));
   const into = new Uint8Array(new SharedArrayBuffer(largest + 16));
   for (const t of source.list()) {
@@ -27,12 +30,19 @@ async function expectSameAsReadRaw(source: TensorSource): Promise<void> {
     expect(got.bytes.buffer).toBe(into.buffer);
     expect(Buffer.from(got.bytes).equals(Buffer.from(want.bytes)), t.name).toBe(true);
     expect(into.subarray(t.byteLength).every((b) => b === 0xab)).toBe(true);
+    const span = source.byteSpan?.(t.name);
+    expect(span !== undefined, t.name).toBe(spans);
+    if (span) {
+      expect(span.length).toBe(t.byteLength);
+      const file = await readFile(span.path);
+      expect(file.subarray(span.offset, span.offset + span.length).equals(Buffer.from(want.bytes)), t.name).toBe(true);
+    }
   }
   const first = source.list()[0];
   await expect(readRawInto(source, first.name, new Uint8Array(first.byteLength - 1))).rejects.toThrow(RangeError);
 }
 
-describe("readRawInto", () => {
+describe("readRawInto and byteSpan", () => {
   it("reads safetensors tensors (one file and shards) into a caller's buffer", async () => {
     const single = join(dir, "single");
     await mkdir(single);
@@ -41,7 +51,7 @@ describe("readRawInto", () => {
       { name: "b", dtype: "F32", shape: [7], data: values(7, 2) },
     ]);
     await using one = await openHfCheckpoint(single);
-    await expectSameAsReadRaw(one);
+    await expectSameAsReadRaw(one, true);
 
     const sharded = join(dir, "sharded");
     await mkdir(sharded);
@@ -50,7 +60,7 @@ describe("readRawInto", () => {
     const weightMap = { x: "model-00001-of-00002.safetensors", y: "model-00002-of-00002.safetensors" };
     await writeFile(join(sharded, "model.safetensors.index.json"), JSON.stringify({ metadata: {}, weight_map: weightMap }));
     await using shards = await openHfCheckpoint(sharded);
-    await expectSameAsReadRaw(shards);
+    await expectSameAsReadRaw(shards, true);
   });
 
   it("reads GGUF tensors, quantised ones included", async () => {
@@ -63,7 +73,7 @@ describe("readRawInto", () => {
       ],
     });
     await using gguf = await openGguf(path);
-    await expectSameAsReadRaw(gguf);
+    await expectSameAsReadRaw(gguf, true);
   });
 
   it("falls back to readRaw and a copy for a source without readRawInto", async () => {
@@ -79,6 +89,6 @@ describe("readRawInto", () => {
       close: async () => {},
       [Symbol.asyncDispose]: async () => {},
     };
-    await expectSameAsReadRaw(plain);
+    await expectSameAsReadRaw(plain, false);
   });
 });

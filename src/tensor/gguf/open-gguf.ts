@@ -5,7 +5,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { TensorFormatError } from "../../errors.js";
 import { decodeFloat } from "../codecs/codec.js";
-import type { RawTensor, TensorSource } from "../tensor-source.js";
+import type { ByteSpan, RawTensor, TensorSource } from "../tensor-source.js";
 import type { GgufTensorInfo } from "./gguf-tensor-info.js";
 import type { GgufMetadataEntry } from "./gguf-value.js";
 import { parseGgufHeader, type GgufHeader } from "./parse-gguf-header.js";
@@ -67,6 +67,11 @@ export class GgufSource implements TensorSource {
 
   async readRaw(name: string): Promise<RawTensor> {
     return this.readRawInto(name, new Uint8Array(this.require(name).byteLength));
+  }
+
+  byteSpan(name: string): ByteSpan {
+    const info = this.require(name);
+    return { path: this.location, offset: info.fileOffset, length: info.byteLength };
   }
 
   async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
