@@ -30,16 +30,17 @@ export function chunkedMagnitudeMerge(args: {
       // Every k is checked first: the whole-tensor path refuses a k of 0 before any output too.
       const keeps = args.densities.map((density) => magnitudeKeepCount(io.length, density, where));
       const trims: (ChunkTrim | undefined)[] = [];
-      const scales: number[] = [];
+      // A Float64Array keeps a NaN factor's bits (a JS array of doubles may canonicalise them).
+      const scales = new Float64Array(keeps.length);
       keeps.forEach((k, m) => {
         if (k >= io.length) {
           trims.push(undefined);
           const l1 = args.rescale ? taskVectorL1(io, m) : 0;
-          scales.push(args.rescale ? rescaleFactor(l1, l1) : 1);
+          scales[m] = args.rescale ? rescaleFactor(l1, l1) : 1;
           return;
         }
         const cut = selectCut(io, m, k, args.rescale);
-        scales.push(args.rescale ? rescaleFactor(cut.before, trimmedL1(io, m, cut.key, cut.ties)) : 1);
+        scales[m] = args.rescale ? rescaleFactor(cut.before, trimmedL1(io, m, cut.key, cut.ties)) : 1;
         let tiesLeft = cut.ties;
         trims.push((delta, bits) => {
           tiesLeft = keepAtOrAbove(bits, ABS_MASK, cut.key, tiesLeft, delta.length);

@@ -23,20 +23,21 @@ export function chunkedRandomMerge(args: {
     kind: "passes",
     run(io) {
       const trims: (ChunkTrim | undefined)[] = [];
-      const scales: number[] = [];
+      // A Float64Array keeps a NaN factor's bits (a JS array of doubles may canonicalise them).
+      const scales = new Float64Array(args.densities.length);
       args.densities.forEach((density, m) => {
         if (density > 0 && density < 1) {
           const keep = new Uint32Array(Math.ceil(io.length / 32));
           const norms = dropPass(io, m, density, io.random, keep);
-          scales.push(args.rescale ? rescaleFactor(norms[0], norms[1]) : 1);
+          scales[m] = args.rescale ? rescaleFactor(norms[0], norms[1]) : 1;
           trims.push((delta, _bits, start) => applyKeepBits(delta, keep, start));
         } else if (density <= 0) {
           // Bernoulli(0) drops everything without drawing; the norm after is 0, so no rescale.
-          scales.push(1);
+          scales[m] = 1;
           trims.push((delta) => void delta.fill(0));
         } else {
           const l1 = args.rescale ? taskVectorL1(io, m) : 0;
-          scales.push(args.rescale ? rescaleFactor(l1, l1) : 1);
+          scales[m] = args.rescale ? rescaleFactor(l1, l1) : 1;
           trims.push(undefined);
         }
       });

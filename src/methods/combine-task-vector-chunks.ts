@@ -19,7 +19,7 @@ export function combineTaskVectorChunks(
   io: ChunkedTensors,
   trims: readonly (ChunkTrim | undefined)[],
   weights: readonly number[],
-  scales: readonly number[],
+  scales: ArrayLike<number>,
   options: CombineOptions,
 ): void {
   const combine = taskVectorCombiner(weights, scales, options);

@@ -48,7 +48,7 @@ export function combineTaskVectors(
  */
 export function taskVectorCombiner(
   weights: readonly number[],
-  scales: readonly number[],
+  scales: ArrayLike<number>,
   options: CombineOptions,
 ): (vectors: readonly Float32Array[], implicit: boolean, base: Float32Array, dst?: Float32Array) => Float32Array {
   const ws = weights.map((v, m) => v * scales[m]);

@@ -52,8 +52,8 @@ export const slerp = defineMergeMethod({
           }
         };
         chunks((a, b) => addDots(a, b, sums));
-        const [ca, cb] = slerpCoefficients(sums, params.t);
-        chunks((a, b, start) => io.write(start, mix(a, b, ca, cb, a.length === size ? out : out.subarray(0, a.length))));
+        const ab = slerpCoefficients(sums, params.t);
+        chunks((a, b, start) => io.write(start, mix(a, b, ab[0], ab[1], a.length === size ? out : out.subarray(0, a.length))));
       },
     };
   },
@@ -63,8 +63,8 @@ export const slerp = defineMergeMethod({
 export function slerpVectors(v0: Float32Array, v1: Float32Array, t: number): Float32Array {
   const sums = new Float64Array(3);
   addDots(v0, v1, sums);
-  const [a, b] = slerpCoefficients(sums, t);
-  return mix(v0, v1, a, b, new Float32Array(v0.length));
+  const ab = slerpCoefficients(sums, t);
+  return mix(v0, v1, ab[0], ab[1], new Float32Array(v0.length));
 }
 
 /** Adds v0.v0, v1.v1 and v0.v1 (float64, index order) to `sums`. */
@@ -82,15 +82,25 @@ function addDots(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
   sums[2] = s01;
 }
 
-/** The weights [a, b] of `a * v0 + b * v1` from the dot products [v0.v0, v1.v1, v0.v1]. */
-function slerpCoefficients(sums: Float64Array, t: number): [number, number] {
+/**
+ * The weights [a, b] of `a * v0 + b * v1` from the dot products [v0.v0, v1.v1, v0.v1]. In a
+ * Float64Array: a JS array may canonicalise a NaN's bits, which would change a NaN output's bits.
+ */
+function slerpCoefficients(sums: Float64Array, t: number): Float64Array {
   const n0 = Math.sqrt(sums[0]);
   const n1 = Math.sqrt(sums[1]);
   const c = sums[2] / ((n0 > NORM_FLOOR ? n0 : 1) * (n1 > NORM_FLOOR ? n1 : 1));
-  if (Math.abs(c) > COLINEAR) return [1 - t, t];
-  const theta = Math.acos(c);
-  const sinTheta = Math.sin(theta);
-  return [Math.sin(theta - t * theta) / sinTheta, Math.sin(t * theta) / sinTheta];
+  const ab = new Float64Array(2);
+  if (Math.abs(c) > COLINEAR) {
+    ab[0] = 1 - t;
+    ab[1] = t;
+  } else {
+    const theta = Math.acos(c);
+    const sinTheta = Math.sin(theta);
+    ab[0] = Math.sin(theta - t * theta) / sinTheta;
+    ab[1] = Math.sin(t * theta) / sinTheta;
+  }
+  return ab;
 }
 
 function mix(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): Float32Array {

@@ -127,7 +127,7 @@ describe("runStep: chunked paths against the whole-tensor path", () => {
         const refused = s.nonFinite === "error" && Array.isArray(whole.value) && whole.value.length > 0;
         if (!whole.error && !refused) expect(Buffer.from(chunkedOut).equals(Buffer.from(wholeOut))).toBe(true);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
     expect(chunkedRuns).toBeGreaterThan(250);
   });

@@ -84,7 +84,8 @@ describe("chunked merges", () => {
         compared++;
         expect(chunked).toEqual(whole);
       }),
-      { numRuns: 1500 },
+      // FC_RUNS=20000 for a deeper search (about a minute).
+      { numRuns: Number(process.env.FC_RUNS ?? 1500) },
     );
     expect(compared).toBeGreaterThan(1000);
   });
