@@ -34,7 +34,8 @@ export class SharedBufferPool {
 
   /** A view of exactly `bytes` bytes at the start of a shared buffer; give it back with `release`. */
   acquire(bytes: number): Uint8Array {
-    const largest = roundUp(bytes) + (roundUp(bytes) >> 3);
+    // Fits: at most an eighth (or 1 MiB, the rounding step) larger than the rounded request.
+    const largest = roundUp(bytes) + Math.max(1 << 20, roundUp(bytes) >> 3);
     let best = -1;
     for (let i = 0; i < this.#free.length; i++) {
       const size = this.#free[i].byteLength;
