@@ -61,9 +61,9 @@ interface Outcome {
 }
 
 /**
- * Streams a plan through the pool: reads steps' inputs ahead into the pool's shared buffers while
- * earlier steps merge, as far as the memory budget allows, and writes results to the sink strictly
- * in plan order, yielding after each write.
+ * Streams a plan through the pool: starts steps ahead of the one being written (in plan order, the
+ * heaviest single-task steps first; see launchOrder) as far as the memory budget allows, and writes
+ * results to the sink strictly in plan order, yielding after each write.
  */
 export async function* runPlan(args: {
   plan: MergePlan;
@@ -79,31 +79,49 @@ export async function* runPlan(args: {
   const tuning = { ...DEFAULT_TUNING, ...args.tuning };
   // Enough steps in flight to keep every thread busy behind a large one; memory is the real bound.
   const maxJobs = 4 + 4 * pool.threads;
-  const jobs: { prepared: PreparedStep; done: Promise<Outcome> }[] = [];
+  const prepared = plan.steps.map(prepare);
+  const order = launchOrder(prepared, pool.threads);
+  // In flight, in plan order (the order outputs are written in).
+  const jobs: { index: number; prepared: PreparedStep; done: Promise<Outcome> }[] = [];
+  const launched = prepared.map(() => false);
   let used = 0;
-  let next = 0;
+  let cursor = 0;
+  let written = 0;
+  const launch = (index: number) => {
+    const p = prepared[index];
+    used += p.cost;
+    launched[index] = true;
+    const done = start(p);
+    // Handled when its turn comes; this only stops an early failure counting as unhandled.
+    done.catch(() => {});
+    const at = jobs.findIndex((j) => j.index > index);
+    jobs.splice(at < 0 ? jobs.length : at, 0, { index, prepared: p, done });
+  };
   try {
-    while (next < plan.steps.length || jobs.length > 0) {
-      while (next < plan.steps.length && jobs.length < maxJobs) {
-        const prepared = prepare(plan.steps[next]);
-        if (jobs.length > 0 && used + prepared.cost > tuning.memoryBudget) break;
-        used += prepared.cost;
-        const done = start(prepared);
-        // Handled when its turn comes; this only stops an early failure counting as unhandled.
-        done.catch(() => {});
-        jobs.push({ prepared, done });
-        next++;
+    while (written < prepared.length) {
+      while (cursor < order.length) {
+        const index = order[cursor];
+        if (launched[index]) {
+          cursor++;
+          continue;
+        }
+        // The next output to write always starts; others while they fit.
+        if (jobs.length > 0 && index !== written && (jobs.length >= maxJobs || used + prepared[index].cost > tuning.memoryBudget)) break;
+        launch(index);
+        cursor++;
       }
-      const { prepared, done } = jobs.shift()!;
+      if (!launched[written]) launch(written);
+      const { prepared: p, done } = jobs.shift()!;
       const outcome = await done;
       try {
-        const step = prepared.step;
-        await sink.write({ kind: "raw", name: step.output, dtype: prepared.outDtype, shape: step.shape, bytes: outcome.bytes });
+        const step = p.step;
+        await sink.write({ kind: "raw", name: step.output, dtype: p.outDtype, shape: step.shape, bytes: outcome.bytes });
       } finally {
         for (const b of outcome.held) pool.buffers.release(b);
-        used -= prepared.cost;
+        used -= p.cost;
       }
-      yield { name: prepared.step.output, inputBytes: prepared.inputBytes, warnings: outcome.warnings };
+      written++;
+      yield { name: p.step.output, inputBytes: p.inputBytes, warnings: outcome.warnings };
     }
   } finally {
     // Settle what is still running (no worker may write into a buffer after it is reused), then give its buffers back.
@@ -179,6 +197,21 @@ export async function* runPlan(args: {
       throw error;
     }
   }
+}
+
+/**
+ * The order steps start in: plan order, except that with several threads the steps that are one
+ * task each (multi-pass and whole-tensor merges) and hold a large share of the work start first.
+ * A llama's output head is its last tensor and one of its two largest: merged last, it would run
+ * alone while the other threads wait. Started first, its output waits in memory (within the
+ * budget) for its turn to be written.
+ */
+function launchOrder(steps: readonly PreparedStep[], threads: number): number[] {
+  const work = steps.map((p) => (p.path === "passes" || p.path === "whole" ? p.inputBytes : 0));
+  const total = steps.reduce((sum, p) => sum + p.inputBytes, 0);
+  const heavy = threads > 1 ? steps.map((_, i) => i).filter((i) => work[i] > total / (8 * threads)) : [];
+  heavy.sort((a, b) => work[b] - work[a] || a - b);
+  return [...heavy, ...steps.map((_, i) => i).filter((i) => !heavy.includes(i))];
 }
 
 function settle<T>(results: PromiseSettledResult<T>[]): T[] {

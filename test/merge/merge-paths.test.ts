@@ -18,8 +18,10 @@ import { llamaShapes, randomModel, writeHfModel } from "./fixtures.js";
 let dir: string;
 // One pool of 2 worker threads for every threaded run (starting workers under tsx takes seconds).
 let pool: MergePool;
-// Odd sizes: 36-wide rows, a 47-wide MLP, 37-entry vocabulary, so chunks and parts end mid-row.
-const shapes = llamaShapes(2, 36, 47, 37);
+// Odd sizes: 36-wide rows, a 47-wide MLP, a 301-entry vocabulary (so with two threads the
+// embedding and output head of the single-task methods are heavy enough to start first), so
+// chunks and parts end mid-row.
+const shapes = llamaShapes(2, 36, 47, 301);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "smelt-merge-paths-"));
