@@ -2,13 +2,16 @@
  * `npm run bench -- merge`: merges three synthetic ~1B-parameter bf16 llama-shaped models with
  * linear, task_arithmetic, ties, dare_ties and slerp, on 1 and 2 worker threads, each in a fresh
  * child process so its peak RSS is its own. The baseline, measured in the same run, is a copy:
- * read every input tensor and write an output of the same size, with no maths (the I/O limit).
+ * read every input tensor and write an output of the same size, with no maths (the I/O limit; see
+ * bench/merge/child.ts for `copy` and the older, slower `copy-fresh`).
  *
- * Options (after `--`): `--params 1e9` total parameters per model, `--keep` keeps the models.
+ * Options (after `--`): `--params 1e9` total parameters per model; `--methods linear,ties` and
+ * `--threads 1,2` to run a subset; `--models DIR` to reuse models generated earlier (kept with
+ * `--keep`, which prints their folder).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateSyntheticModel, syntheticLlamaShapes } from "./merge/synthetic-model.js";
@@ -20,51 +23,72 @@ const METHODS: Record<string, string> = {
   dare_ties: "merge_method: dare_ties\nbase_model: m0\nseed: 1\nmodels:\n  - model: m1\n    parameters: {weight: 0.7, density: 0.5}\n  - model: m2\n    parameters: {weight: 0.5, density: 0.5}\n",
   slerp: "merge_method: slerp\nbase_model: m0\nmodels:\n  - model: m1\nparameters:\n  t: 0.4\n",
 };
+const BASELINES = ["copy", "copy-fresh"];
 
 interface ChildResult {
   seconds: number;
   inputBytes: number;
   maxRssBytes: number;
+  cpuSeconds: number;
+  load: number;
 }
 
 export default async function main(args: string[]): Promise<void> {
-  const paramsArg = args.indexOf("--params");
-  const params = paramsArg >= 0 ? Number(args[paramsArg + 1]) : 1e9;
-  const dir = await mkdtemp(join(tmpdir(), "smelt-bench-merge-"));
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const params = Number(option("--params") ?? 1e9);
+  const methods = option("--methods")?.split(",") ?? Object.keys(METHODS);
+  const threadCounts = (option("--threads") ?? "1,2").split(",").map(Number);
+  for (const m of methods) if (!METHODS[m]) throw new Error(`unknown method ${m}; one of ${Object.keys(METHODS).join(", ")}`);
+  const reuse = option("--models");
+  const dir = reuse ?? (await mkdtemp(join(tmpdir(), "smelt-bench-merge-")));
   try {
     const shapes = syntheticLlamaShapes(params);
     const total = shapes.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
     console.log(`# merge benchmark: 3 models x ${(total / 1e9).toFixed(2)}B parameters (bf16, ${shapes.length} tensors each) in ${dir}`);
-    const t0 = performance.now();
-    for (let m = 0; m < 3; m++) await generateSyntheticModel(join(dir, `m${m}`), shapes, m + 1);
-    console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    console.log(`# ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${availableParallelism()} cores`);
+    if (!reuse) {
+      const t0 = performance.now();
+      for (let m = 0; m < 3; m++) await generateSyntheticModel(join(dir, `m${m}`), shapes, m + 1);
+      console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
     for (const [name, yaml] of Object.entries(METHODS)) await writeFile(join(dir, `${name}.yaml`), yaml);
+    console.log("");
 
     const child = fileURLToPath(new URL("./merge/child.ts", import.meta.url));
     const runChild = (mode: string, threads: number): ChildResult => {
+      const load = loadavg()[0];
       const out = execFileSync(process.execPath, ["--import", "tsx", child, mode, dir, String(threads)], { encoding: "utf8", maxBuffer: 1 << 20 });
-      return JSON.parse(out.trim().split("\n").at(-1)!) as ChildResult;
+      return { ...(JSON.parse(out.trim().split("\n").at(-1)!) as Omit<ChildResult, "load">), load };
     };
+    // One untimed copy first: every timed run then finds the models in the page cache and the
+    // VM's memory already touched once (first touches of guest memory cost several times more).
+    runChild("copy", 1);
     const rows: string[][] = [];
-    const baseline: Record<number, ChildResult> = {};
     const single: Record<string, number> = {};
-    for (const threads of [1, 2]) {
-      baseline[threads] = runChild("copy", threads);
-      rows.push(row("copy (baseline)", threads, baseline[threads], baseline[threads]));
-      for (const name of Object.keys(METHODS)) {
+    for (const threads of threadCounts) {
+      const base: Record<string, ChildResult> = {};
+      for (const b of BASELINES) {
+        base[b] = runChild(b, threads);
+        if (threads === 1) single[b] = base[b].seconds;
+        rows.push(row(b === "copy" ? "copy (baseline)" : "copy-fresh (old baseline)", threads, base[b], base.copy, single[b]));
+      }
+      for (const name of methods) {
         const r = runChild(name, threads);
         if (threads === 1) single[name] = r.seconds;
-        rows.push(row(name, threads, r, baseline[threads], single[name]));
+        rows.push(row(name, threads, r, base.copy, single[name]));
       }
     }
-    const header = ["method", "threads", "seconds", "input GB/s", "peak RSS", "x copy", "speed-up vs 1 thread"];
+    const header = ["method", "threads", "seconds", "CPU s", "input GB/s", "peak RSS", "x copy", "speed-up vs 1 thread", "load avg"];
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ");
     console.log(line(header));
     console.log(line(widths.map((w) => "-".repeat(w))));
     for (const r of rows) console.log(line(r));
   } finally {
-    if (!args.includes("--keep")) await rm(dir, { recursive: true, force: true });
+    if (!args.includes("--keep") && !reuse) await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -73,9 +97,11 @@ function row(name: string, threads: number, r: ChildResult, base: ChildResult, o
     name,
     String(threads),
     r.seconds.toFixed(2),
+    r.cpuSeconds.toFixed(1),
     (r.inputBytes / r.seconds / 1e9).toFixed(2),
     `${(r.maxRssBytes / 1e9).toFixed(2)} GB`,
     (r.seconds / base.seconds).toFixed(2),
     oneThread !== undefined && threads > 1 ? (oneThread / r.seconds).toFixed(2) : "",
+    r.load.toFixed(1),
   ];
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { SmeltError, TensorFormatError } from "../errors.js";
 import { encodeFloat } from "../tensor/codecs/index.js";
 import type { RawTensor, TensorInfo, TensorSource } from "../tensor/tensor-source.js";
+import { readRawInto } from "../tensor/read-raw-into.js";
 
 /**
  * A PEFT LoRA adapter applied to its base on the fly (mergekit's `base+adapter` syntax): every
@@ -85,6 +86,17 @@ export async function openLoraOverlay(base: TensorSource, adapterDir: string, ad
     async readRaw(name): Promise<RawTensor> {
       if (!pairs.has(name)) return base.readRaw(name);
       return { info: byName.get(name)!, bytes: encodeFloat("F32", await readF32(name)) };
+    },
+    // Adapted tensors are computed; the others lie in the base model's files as stored.
+    byteSpan: (name) => (pairs.has(name) ? undefined : base.byteSpan?.(name)),
+    async readRawInto(name, into): Promise<RawTensor> {
+      if (!pairs.has(name)) return readRawInto(base, name, into);
+      const info = byName.get(name)!;
+      if (into.byteLength < info.byteLength) throw new RangeError(`${base.location}: tensor "${name}" needs ${info.byteLength} bytes, the buffer holds ${into.byteLength}`);
+      const w = await readF32(name);
+      const bytes = into.subarray(0, info.byteLength);
+      bytes.set(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+      return { info, bytes };
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -1,6 +1,7 @@
 import { runStep } from "./run-step.js";
 import type { StepTask } from "./step-task.js";
 import { SmeltError } from "../errors.js";
+import type { NonFiniteCount } from "./non-finite.js";
 
 /**
  * tinypool worker entry. Errors are returned as data: a thrown class would lose its type crossing
@@ -8,8 +9,7 @@ import { SmeltError } from "../errors.js";
  */
 export default function mergeWorker(task: StepTask): WorkerReply {
   try {
-    const result = runStep(task);
-    return { ok: true, bytes: result.bytes, warnings: [...result.warnings] };
+    return { ok: true, nonFinite: [...runStep(task).nonFinite] };
   } catch (error) {
     if (error instanceof SmeltError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
@@ -17,5 +17,5 @@ export default function mergeWorker(task: StepTask): WorkerReply {
 }
 
 export type WorkerReply =
-  | { readonly ok: true; readonly bytes: Uint8Array; readonly warnings: string[] }
+  | { readonly ok: true; readonly nonFinite: NonFiniteCount[] }
   | { readonly ok: false; readonly code: string; readonly message: string };

@@ -9,7 +9,7 @@ import { createMergePool, type MergePool } from "./merge-pool.js";
 import { openRecipeModels, type OpenedModels } from "./open-recipe-models.js";
 import { createOutputSink } from "./output-sink.js";
 import { prepareOutput } from "./output-target.js";
-import { runPlan } from "./run-plan.js";
+import { runPlan, type EngineTuning } from "./run-plan.js";
 import type { OutType } from "./output-dtype.js";
 
 export interface MergeOptions {
@@ -40,6 +40,8 @@ export interface MergeOptions {
    * offline mode, a progress callback. Defaults follow huggingface_hub's environment variables.
    */
   readonly hub?: HubOptions;
+  /** Executor knobs (memory budget, chunk and split sizes); see EngineTuning for the defaults. */
+  readonly engine?: Partial<EngineTuning>;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function* mergeIter(recipe: Recipe, options: MergeOptions): AsyncGe
   const format = options.format ?? (options.output.toLowerCase().endsWith(".gguf") ? "gguf" : "safetensors");
   // Checked before any thread starts: a refused output must not leave a pool of workers behind.
   const target = await prepareOutput(options.output, options.force ?? false);
-  const ownPool = options.pool ? undefined : createMergePool(options.threads ?? Math.min(availableParallelism(), 8));
+  const ownPool = options.pool ? undefined : createMergePool(options.threads ?? Math.min(availableParallelism(), 8), options.engine?.memoryBudget);
   const pool = options.pool ?? ownPool!;
   let models: OpenedModels | undefined;
   let sink: TensorSink | undefined;
@@ -66,7 +68,7 @@ export async function* mergeIter(recipe: Recipe, options: MergeOptions): AsyncGe
     yield { event: "start", method: plan.method, output: options.output, format, tensors: plan.steps.length, inputBytes, threads: pool.threads };
     let done = 0;
     let bytesDone = 0;
-    for await (const written of runPlan({ plan, models, pool, sink, dtypes: output.dtypes, seed: recipe.seed ?? options.seed ?? 0, nonFinite: options.allowNonFinite ? "warn" : "error" })) {
+    for await (const written of runPlan({ plan, models, pool, sink, dtypes: output.dtypes, seed: recipe.seed ?? options.seed ?? 0, nonFinite: options.allowNonFinite ? "warn" : "error", tuning: options.engine })) {
       for (const warning of written.warnings) yield { event: "warning", message: warning, tensor: written.name };
       done++;
       bytesDone += written.inputBytes;

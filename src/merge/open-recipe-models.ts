@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { SmeltError } from "../errors.js";
 import type { HubOptions } from "../hub/index.js";
 import type { MergePlan, MergeStep, Recipe } from "../recipe/index.js";
-import type { RawTensor, TensorInfo } from "../tensor/tensor-source.js";
+import type { ByteSpan, RawTensor, TensorInfo } from "../tensor/tensor-source.js";
+import { readRawInto } from "../tensor/read-raw-into.js";
 import { openModel, type OpenedModel } from "./open-model.js";
 
 /** Every model a recipe names, opened once, with the checks that span models. */
@@ -13,6 +14,10 @@ export interface OpenedModels {
   tensorLists(): ReadonlyMap<string, { readonly tensors: readonly TensorInfo[] }>;
   info(model: string, tensor: string): TensorInfo;
   readRaw(model: string, tensor: string): Promise<RawTensor>;
+  /** Reads a tensor's stored bytes into the start of `into` (see TensorSource.readRawInto). */
+  readRawInto(model: string, tensor: string, into: Uint8Array): Promise<RawTensor>;
+  /** Where a tensor's stored bytes lie in a file, when its source can say (see TensorSource.byteSpan). */
+  byteSpan(model: string, tensor: string): ByteSpan | undefined;
   stepInputBytes(step: MergeStep): number;
   close(): Promise<void>;
 }
@@ -63,6 +68,8 @@ export async function openRecipeModels(recipe: Recipe, baseDir: string, hub: Hub
     tensorLists: () => new Map([...byRef].map(([ref, m]) => [ref, { tensors: m.source.list() }])),
     info,
     readRaw: (model, tensor) => get(model).source.readRaw(tensor),
+    readRawInto: (model, tensor, into) => readRawInto(get(model).source, tensor, into),
+    byteSpan: (model, tensor) => get(model).source.byteSpan?.(tensor),
     stepInputBytes: (step) => [...step.inputs, ...(step.base ? [step.base] : [])].reduce((sum, r) => sum + info(r.model, r.tensor).byteLength, 0),
     close,
   };

@@ -1,10 +1,15 @@
+import { SmeltError } from "../errors.js";
 import { tensorSeed } from "../methods/index.js";
-import type { MergePlan, MergeStep } from "../recipe/index.js";
-import type { DType } from "../tensor/dtype.js";
-import type { TensorSink } from "../tensor/tensor-source.js";
-import type { MergePool } from "./merge-pool.js";
+import type { MergePlan, MergeStep, TensorRef } from "../recipe/index.js";
+import { dtypeByteSize, isIntDType } from "../tensor/codecs/index.js";
+import type { DType, FloatDType } from "../tensor/dtype.js";
+import type { ByteSpan, TensorInfo, TensorSink } from "../tensor/tensor-source.js";
+import { chunkInputBytes, isChunkOutput } from "./chunk-io.js";
+import { DEFAULT_MEMORY_BUDGET, type MergePool } from "./merge-pool.js";
+import { addNonFinite, nonFiniteWarnings } from "./non-finite.js";
 import type { OpenedModels } from "./open-recipe-models.js";
-import type { EncodedTensor, StepResult } from "./step-task.js";
+import { chunkedForm } from "./run-step.js";
+import type { EncodedTensor, StepPath, StepTask } from "./step-task.js";
 
 export interface WrittenTensor {
   readonly name: string;
@@ -12,15 +17,52 @@ export interface WrittenTensor {
   readonly warnings: readonly string[];
 }
 
-/**
- * Bytes of input that may be in flight at once. Reading ahead keeps every worker busy while the
- * main thread waits on the disk; the cap keeps memory proportional to a few tensors, not the model
- * (a step larger than the cap still runs, alone).
- */
-const MAX_INFLIGHT_BYTES = 512 * 1024 * 1024;
+/** Knobs of the executor. The defaults suit real models; tests shrink them to reach every boundary. */
+export interface EngineTuning {
+  /**
+   * Bytes of tensor data in flight at once (encoded inputs and outputs, and the float32 copies of
+   * whole-tensor steps). Steps start while they fit; a larger step still runs, alone. Defaults to
+   * the pool's budget (768 MiB).
+   */
+  readonly memoryBudget: number;
+  /** Elements per chunk of the chunked merges. Defaults to 4096 (16 KiB per float32 chunk). */
+  readonly chunkElements: number;
+  /**
+   * With more than one thread, elementwise steps are split into parts of this many elements that
+   * merge in parallel. Defaults to 2^21.
+   */
+  readonly splitElements: number;
+}
+
+export const DEFAULT_TUNING: EngineTuning = { memoryBudget: DEFAULT_MEMORY_BUDGET, chunkElements: 4096, splitElements: 1 << 21 };
+
+/** A step with everything decided before reading it: how it merges, its parts, what it costs. */
+interface PreparedStep {
+  readonly step: MergeStep;
+  readonly refs: readonly TensorRef[];
+  readonly infos: readonly TensorInfo[];
+  /** Where each input lies in its file, when the worker reads it itself (else the executor reads it). */
+  readonly spans: readonly (ByteSpan | undefined)[];
+  readonly inputBytes: number;
+  readonly outDtype: DType;
+  readonly outBytes: number;
+  /** "copy": an integer tensor, written as the first model has it. */
+  readonly path: StepPath | "copy";
+  readonly parts: readonly (readonly [number, number])[];
+  /** Memory it holds while in flight (see EngineTuning.memoryBudget). */
+  readonly cost: number;
+}
+
+interface Outcome {
+  readonly bytes: Uint8Array;
+  readonly warnings: readonly string[];
+  /** Shared buffers to give back once the output is written. */
+  readonly held: readonly Uint8Array[];
+}
 
 /**
- * Streams a plan through the pool: reads each step's inputs, merges them on a worker, and writes
+ * Streams a plan through the pool: starts steps ahead of the one being written (in plan order, the
+ * heaviest single-task steps first; see launchOrder) as far as the memory budget allows, and writes
  * results to the sink strictly in plan order, yielding after each write.
  */
 export async function* runPlan(args: {
@@ -31,55 +73,161 @@ export async function* runPlan(args: {
   dtypes: ReadonlyMap<string, DType>;
   seed: number;
   nonFinite: "error" | "warn";
+  tuning?: Partial<EngineTuning>;
 }): AsyncGenerator<WrittenTensor> {
   const { plan, models, pool, sink, dtypes } = args;
-  const window = Math.max(1, pool.threads) * 2;
-  const queue: { step: MergeStep; bytes: number; result: Promise<StepResult> }[] = [];
-  let inflightBytes = 0;
-  let next = 0;
+  const tuning = { ...DEFAULT_TUNING, ...args.tuning };
+  // Enough steps in flight to keep every thread busy behind a large one; memory is the real bound.
+  const maxJobs = 4 + 4 * pool.threads;
+  const prepared = plan.steps.map(prepare);
+  const order = launchOrder(prepared, pool.threads);
+  // In flight, in plan order (the order outputs are written in).
+  const jobs: { index: number; prepared: PreparedStep; done: Promise<Outcome> }[] = [];
+  const launched = prepared.map(() => false);
+  let used = 0;
+  let cursor = 0;
+  let written = 0;
+  const launch = (index: number) => {
+    const p = prepared[index];
+    used += p.cost;
+    launched[index] = true;
+    const done = start(p);
+    // Handled when its turn comes; this only stops an early failure counting as unhandled.
+    done.catch(() => {});
+    const at = jobs.findIndex((j) => j.index > index);
+    jobs.splice(at < 0 ? jobs.length : at, 0, { index, prepared: p, done });
+  };
   try {
-    while (next < plan.steps.length || queue.length > 0) {
-      while (next < plan.steps.length && queue.length < window) {
-        const step = plan.steps[next];
-        const bytes = models.stepInputBytes(step);
-        if (queue.length > 0 && inflightBytes + bytes > MAX_INFLIGHT_BYTES) break;
-        inflightBytes += bytes;
-        const result = launch(step);
-        // Handled when its turn comes; this only stops an early failure counting as unhandled.
-        result.catch(() => {});
-        queue.push({ step, bytes, result });
-        next++;
+    while (written < prepared.length) {
+      while (cursor < order.length) {
+        const index = order[cursor];
+        if (launched[index]) {
+          cursor++;
+          continue;
+        }
+        // The next output to write always starts; others while they fit.
+        if (jobs.length > 0 && index !== written && (jobs.length >= maxJobs || used + prepared[index].cost > tuning.memoryBudget)) break;
+        launch(index);
+        cursor++;
       }
-      const head = queue.shift()!;
-      const result = await head.result;
-      inflightBytes -= head.bytes;
-      await sink.write({ kind: "raw", name: head.step.output, dtype: dtypes.get(head.step.output)!, shape: head.step.shape, bytes: result.bytes });
-      yield { name: head.step.output, inputBytes: head.bytes, warnings: result.warnings };
+      if (!launched[written]) launch(written);
+      const { prepared: p, done } = jobs.shift()!;
+      const outcome = await done;
+      try {
+        const step = p.step;
+        await sink.write({ kind: "raw", name: step.output, dtype: p.outDtype, shape: step.shape, bytes: outcome.bytes });
+      } finally {
+        for (const b of outcome.held) pool.buffers.release(b);
+        used -= p.cost;
+      }
+      written++;
+      yield { name: p.step.output, inputBytes: p.inputBytes, warnings: outcome.warnings };
     }
   } finally {
-    // Settle what is still running so no worker result lands after the caller cleaned up.
-    await Promise.allSettled(queue.map((q) => q.result));
+    // Settle what is still running (no worker may write into a buffer after it is reused), then give its buffers back.
+    for (const settled of await Promise.allSettled(jobs.map((j) => j.done))) {
+      if (settled.status === "fulfilled") for (const b of settled.value.held) pool.buffers.release(b);
+    }
   }
 
-  async function launch(step: MergeStep): Promise<StepResult> {
-    const read = async (ref: { model: string; tensor: string }): Promise<EncodedTensor> => {
-      const raw = await models.readRaw(ref.model, ref.tensor);
-      return { model: ref.model, dtype: raw.info.dtype, bytes: raw.bytes };
-    };
-    const inputs: EncodedTensor[] = [];
-    for (const ref of step.inputs) inputs.push(await read(ref));
-    const base = step.base ? await read(step.base) : undefined;
-    return pool.run({
-      method: step.method,
-      tensorName: step.output,
-      shape: step.shape,
-      inputs,
-      base,
-      params: step.params,
-      perModel: step.perModel,
-      seed: tensorSeed(args.seed, step.output),
-      outDtype: dtypes.get(step.output)!,
-      nonFinite: args.nonFinite,
-    });
+  function prepare(step: MergeStep): PreparedStep {
+    const refs = step.base ? [...step.inputs, step.base] : [...step.inputs];
+    const infos = refs.map((r) => models.info(r.model, r.tensor));
+    const inputBytes = infos.reduce((sum, i) => sum + i.byteLength, 0);
+    const outDtype = dtypes.get(step.output)!;
+    const count = step.shape.reduce((a, b) => a * b, 1);
+    const whole = [[0, count] as const];
+    if (infos.some((i) => isIntDType(i.dtype))) return { step, refs, infos, spans: refs.map(() => undefined), inputBytes, outDtype, outBytes: 0, path: "copy", parts: whole, cost: inputBytes };
+    const outBytes = outDtype === "Q8_0" ? (count / 32) * 34 : count * dtypeByteSize(outDtype as FloatDType);
+    const form = chunkedForm(step.method, { tensorName: step.output, shape: step.shape, models: step.inputs.length, hasBase: step.base !== undefined, params: step.params, perModel: step.perModel });
+    const chunked = form && infos.every((i) => chunkInputBytes(i.dtype) !== undefined) && isChunkOutput(outDtype, tuning.chunkElements, tuning.splitElements);
+    const path: StepPath = chunked ? form.kind : "whole";
+    const parts: (readonly [number, number])[] = [];
+    if (path === "elementwise" && pool.threads > 1) for (let s = 0; s < count; s += tuning.splitElements) parts.push([s, Math.min(count, s + tuning.splitElements)]);
+    // Chunked steps read file-backed inputs in the workers: only the others are held here.
+    const spans = refs.map((r) => (path === "whole" ? undefined : models.byteSpan(r.model, r.tensor)));
+    const held = infos.reduce((sum, info, i) => sum + (spans[i] ? 0 : info.byteLength), 0);
+    const extra = path === "whole" ? 4 * count * (2 * refs.length + 2) : path === "passes" ? Math.ceil(count / 8) * step.inputs.length : 0;
+    return { step, refs, infos, spans, inputBytes, outDtype, outBytes, path, parts: parts.length > 0 ? parts : whole, cost: held + outBytes + extra };
   }
+
+  async function start(p: PreparedStep): Promise<Outcome> {
+    const held: Uint8Array[] = [];
+    const giveBack = () => held.forEach((b) => pool.buffers.release(b));
+    const step = p.step;
+    try {
+      // allSettled, not all: a failed read must not release buffers other reads still fill.
+      const encoded = settle(
+        await Promise.allSettled(
+          p.refs.map(async (ref, i): Promise<EncodedTensor> => {
+            const file = p.spans[i];
+            if (file) return { model: ref.model, dtype: p.infos[i].dtype, file };
+            const into = pool.buffers.acquire(p.infos[i].byteLength);
+            held.push(into);
+            const raw = await models.readRawInto(ref.model, ref.tensor, into);
+            return { model: ref.model, dtype: raw.info.dtype, bytes: raw.bytes };
+          }),
+        ),
+      );
+      const base = step.base ? encoded[step.inputs.length] : undefined;
+      if (p.path === "copy") return { ...copyIntegerTensor(step, encoded as ReadTensor[], base as ReadTensor | undefined, p.outDtype), held };
+      const output = pool.buffers.acquire(p.outBytes);
+      held.push(output);
+      const task: Omit<StepTask, "range"> = {
+        method: step.method,
+        tensorName: step.output,
+        shape: step.shape,
+        inputs: encoded.slice(0, step.inputs.length),
+        base,
+        params: step.params,
+        perModel: step.perModel,
+        seed: tensorSeed(args.seed, step.output),
+        outDtype: p.outDtype,
+        nonFinite: args.nonFinite,
+        path: p.path as StepPath,
+        chunk: tuning.chunkElements,
+        output,
+      };
+      const results = settle(await Promise.allSettled(p.parts.map((range) => pool.run({ ...task, range }))));
+      const counts = addNonFinite(results.map((r) => r.nonFinite));
+      const warnings = nonFiniteWarnings(step.output, p.refs.map((r) => r.model), counts, args.nonFinite);
+      return { bytes: output, warnings, held };
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
+  }
+}
+
+/**
+ * The order steps start in: plan order, except that with several threads the steps that are one
+ * task each (multi-pass and whole-tensor merges) and hold a large share of the work start first.
+ * A llama's output head is its last tensor and one of its two largest: merged last, it would run
+ * alone while the other threads wait. Started first, its output waits in memory (within the
+ * budget) for its turn to be written.
+ */
+function launchOrder(steps: readonly PreparedStep[], threads: number): number[] {
+  const work = steps.map((p) => (p.path === "passes" || p.path === "whole" ? p.inputBytes : 0));
+  const total = steps.reduce((sum, p) => sum + p.inputBytes, 0);
+  const heavy = threads > 1 ? steps.map((_, i) => i).filter((i) => work[i] > total / (8 * threads)) : [];
+  heavy.sort((a, b) => work[b] - work[a] || a - b);
+  return [...heavy, ...steps.map((_, i) => i).filter((i) => !heavy.includes(i))];
+}
+
+function settle<T>(results: PromiseSettledResult<T>[]): T[] {
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** Integer tensors (position ids, masks) have no meaningful average: the first model's is kept. */
+type ReadTensor = Extract<EncodedTensor, { bytes: Uint8Array }>;
+
+function copyIntegerTensor(step: MergeStep, encoded: readonly ReadTensor[], base: ReadTensor | undefined, outDtype: DType): { bytes: Uint8Array; warnings: string[] } {
+  const int = encoded.find((t) => isIntDType(t.dtype))!;
+  const first = base ?? encoded[0];
+  if (first.dtype !== outDtype && !isIntDType(outDtype)) {
+    throw new SmeltError("dtype", `tensor "${step.output}" is ${first.dtype} in model "${first.model}"; integer tensors are copied unchanged and cannot be written as ${outDtype}`);
+  }
+  return { bytes: first.bytes, warnings: [`tensor "${step.output}" has integer dtype ${int.dtype}: copied from "${first.model}" unchanged`] };
 }

@@ -1,49 +1,158 @@
 import { SmeltError } from "../errors.js";
-import { bf16ToF32, decodeFloat, encodeFloat, f16ToF32, isIntDType } from "../tensor/codecs/index.js";
-import type { DType, FloatDType } from "../tensor/dtype.js";
-import { dequantize, quantizeQ8_0 } from "../tensor/gguf/index.js";
-import { createRandom, getMergeMethod } from "../methods/index.js";
+import { bf16ToF32, decodeFloat, f16ToF32 } from "../tensor/codecs/index.js";
+import type { DType } from "../tensor/dtype.js";
+import { dequantize } from "../tensor/gguf/index.js";
+import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
+import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
+import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
+import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
 import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
 
 /**
- * Merges one tensor: decode the inputs, check them, run the method, encode the result. Pure
- * apart from the CPU it burns; runs inline or inside a worker thread.
+ * Merges one step (or its part of an elementwise step): decode the inputs, check them for NaN/Inf,
+ * run the method, encode the result into the shared output. Pure apart from the CPU it burns and
+ * the output it fills; runs inline or inside a worker thread.
  */
 export function runStep(task: StepTask): StepResult {
-  const warnings: string[] = [];
   const count = task.shape.reduce((a, b) => a * b, 1);
-  const intInput = [...task.inputs, ...(task.base ? [task.base] : [])].find((t) => isIntDType(t.dtype));
-  if (intInput) {
-    // Integer tensors (position ids, masks) have no meaningful average: keep the first model's.
-    const first = task.base ?? task.inputs[0];
-    if (first.dtype !== task.outDtype && !isIntDType(task.outDtype)) {
-      throw new SmeltError("dtype", `tensor "${task.tensorName}" is ${first.dtype} in model "${first.model}"; integer tensors are copied unchanged and cannot be written as ${task.outDtype}`);
-    }
-    return { bytes: first.bytes, warnings: [`tensor "${task.tensorName}" has integer dtype ${intInput.dtype}: copied from "${first.model}" unchanged`] };
-  }
-  let slot = 0;
-  const decode = (t: EncodedTensor): Float32Array => {
-    const data = decodeInto(t.dtype, t.bytes, count, scratch(slot++, count));
-    checkFinite(task, t.model, data, warnings);
-    return data;
-  };
-  const method = getMergeMethod(task.method);
-  const out = method.merge({
+  if (task.path === "whole") return runWhole(task, count);
+  const form = chunkedForm(task.method, {
     tensorName: task.tensorName,
     shape: task.shape,
-    tensors: task.inputs.map(decode),
-    base: task.base ? decode(task.base) : undefined,
+    models: task.inputs.length,
+    hasBase: task.base !== undefined,
+    params: task.params,
+    perModel: task.perModel,
+  });
+  if (form?.kind !== task.path) throw new Error(`tensor "${task.tensorName}": ${task.method} has no ${task.path} chunked form for this step`);
+  const inputs: InputBlocks[] = [];
+  try {
+    for (const [slot, t] of allInputs(task).entries()) {
+      const size = chunkInputBytes(t.dtype);
+      if (size === undefined) throw new SmeltError("internal", `tensor "${task.tensorName}": no chunked merge reads ${t.dtype}`);
+      // Blocks of 32 chunks: with 4096-element chunks, a file read per 256 KiB of bf16.
+      inputs.push(openInputBlocks(t, size, slot, 32 * task.chunk));
+    }
+    return form.kind === "elementwise" ? runElementwise(task, form, inputs) : runPasses(task, form, count, inputs);
+  } finally {
+    for (const input of inputs) input.close();
+  }
+}
+
+/** A method's chunked form for a step, if it has one (the executor asks before reading, the worker again). */
+export function chunkedForm(method: string, setup: ChunkedMergeSetup<unknown, unknown>): ChunkedMerge | undefined {
+  return getMergeMethod(method).chunked?.(setup);
+}
+
+function allInputs(task: StepTask): EncodedTensor[] {
+  return task.base ? [...task.inputs, task.base] : [...task.inputs];
+}
+
+/** Elementwise: chunk by chunk over the task's range, decode (checking as it goes), map, encode. */
+function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, inputs: readonly InputBlocks[]): StepResult {
+  const [start, end] = task.range;
+  const size = task.chunk;
+  const all = allInputs(task);
+  const decoders = all.map((t, i) => chunkDecoder(t.dtype, inputs[i], true));
+  const encode = encoder(task);
+  const full = chunkScratch(all.length + 1, size);
+  const models = task.inputs.length;
+  const fullTensors = full.slice(0, models);
+  let flagged = false;
+  for (let at = start; at < end; at += size) {
+    const length = Math.min(size, end - at);
+    const views = length === size ? full : full.map((b) => b.subarray(0, length));
+    for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;
+    // Refused: stop merging (the output is dropped), count what the whole range holds.
+    if (flagged && task.nonFinite === "error") break;
+    const out = views[all.length];
+    form.map(length === size ? fullTensors : views.slice(0, models), task.base ? views[models] : undefined, out);
+    encode(at, out);
+  }
+  return { nonFinite: flagged ? countAll(all, inputs, start, end) : [] };
+}
+
+/** Multi-pass: check every input first (refused ones are not merged), then let the method read. */
+function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number, inputs: readonly InputBlocks[]): StepResult {
+  const all = allInputs(task);
+  const counts = countAll(all, inputs, 0, count);
+  if (counts.length > 0 && task.nonFinite === "error") return { nonFinite: counts };
+  const readers = all.map((t, i) => {
+    const decode = chunkDecoder(t.dtype, inputs[i], false);
+    return (start: number, dst: Float32Array) => void decode(start, dst);
+  });
+  const models = task.inputs.length;
+  form.run({
+    length: count,
+    chunk: task.chunk,
+    tensors: readers.slice(0, models),
+    base: task.base ? readers[models] : undefined,
+    write: encoder(task),
+    random: createRandom(task.seed),
+  });
+  return { nonFinite: counts };
+}
+
+/** NaN/Inf in elements [start, end) of each input. */
+function countAll(all: readonly EncodedTensor[], inputs: readonly InputBlocks[], start: number, end: number): NonFiniteCount[] {
+  const counts: NonFiniteCount[] = [];
+  all.forEach((t, i) => {
+    const c = scanNonFinite(t.dtype, inputs[i], start, end, i);
+    if (c) counts.push(c);
+  });
+  return counts;
+}
+
+/** The straightforward path: decode whole tensors, call the method's `merge`, encode. */
+function runWhole(task: StepTask, count: number): StepResult {
+  const counts: NonFiniteCount[] = [];
+  const decoded = allInputs(task).map((t, i) => {
+    if (!t.bytes) throw new SmeltError("internal", `tensor "${task.tensorName}": the whole-tensor path needs its inputs read`);
+    const data = decodeInto(t.dtype, t.bytes, count, scratch(i, count));
+    const c = countNonFiniteValues(data, i);
+    if (c) counts.push(c);
+    return data;
+  });
+  if (counts.length > 0 && task.nonFinite === "error") return { nonFinite: counts };
+  const models = task.inputs.length;
+  const out = getMergeMethod(task.method).merge({
+    tensorName: task.tensorName,
+    shape: task.shape,
+    tensors: decoded.slice(0, models),
+    base: task.base ? decoded[models] : undefined,
     params: task.params,
     perModel: task.perModel,
     random: createRandom(task.seed),
   });
-  return { bytes: encodeTensor(task.outDtype, out), warnings };
+  encoder(task)(0, out);
+  return { nonFinite: counts };
+}
+
+function encoder(task: StepTask): (start: number, values: Float32Array) => void {
+  if (!isChunkOutput(task.outDtype, 32, 32)) {
+    throw new SmeltError("dtype", `cannot write merged tensors as ${task.outDtype}; use F32, F16, BF16 or Q8_0`);
+  }
+  return chunkEncoder(task.outDtype, task.output);
 }
 
 /**
- * Decode buffers reused from one step to the next on this thread: a fresh 64 MiB Float32Array costs
- * more in page faults and zeroing than decoding into it. They grow to the largest tensor seen and
- * are released when the worker ends. Methods never keep their inputs, so reuse is safe.
+ * Chunk buffers reused by every chunked step on this thread (a few KiB each): the whole working
+ * set of a chunked merge, small enough to stay in the CPU caches.
+ */
+let chunkBuffers: Float32Array[] = [];
+
+function chunkScratch(count: number, size: number): Float32Array[] {
+  if (chunkBuffers.length < count || chunkBuffers[0].length !== size) {
+    chunkBuffers = Array.from({ length: Math.max(count, chunkBuffers.length) }, () => new Float32Array(size));
+  }
+  return chunkBuffers.slice(0, count);
+}
+
+/**
+ * Decode buffers for the whole-tensor path, reused from one step to the next on this thread: a
+ * fresh 64 MiB Float32Array costs more in page faults and zeroing than decoding into it. They grow
+ * to the largest tensor seen and are released when the worker ends. Methods never keep their
+ * inputs, so reuse is safe.
  */
 const scratchBuffers: Float32Array[] = [];
 
@@ -92,32 +201,4 @@ export function decodeTensor(dtype: DType, bytes: Uint8Array, count: number): Fl
 function checkCount(data: Float32Array, count: number, dtype: DType): Float32Array {
   if (data.length !== count) throw new SmeltError("dtype", `a ${dtype} tensor decoded to ${data.length} values, expected ${count}`);
   return data;
-}
-
-/** Encodes float32 data to an output dtype (float types and Q8_0). */
-export function encodeTensor(dtype: DType, data: Float32Array): Uint8Array {
-  if (dtype === "Q8_0") return quantizeQ8_0(data);
-  if (dtype === "F64" || dtype === "F32" || dtype === "F16" || dtype === "BF16") return encodeFloat(dtype as FloatDType, data);
-  throw new SmeltError("dtype", `cannot write merged tensors as ${dtype}; use F32, F16, BF16 or Q8_0`);
-}
-
-function checkFinite(task: StepTask, model: string, data: Float32Array, warnings: string[]): void {
-  // Fast path: x * 0 is 0 for finite x and NaN for NaN/Inf, so one branch-free pass decides.
-  let probe = 0;
-  for (let i = 0; i < data.length; i++) probe += data[i] * 0;
-  if (probe === 0) return;
-  let bad = 0;
-  let first = -1;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      if (first < 0) first = i;
-      bad++;
-    }
-  }
-  if (bad === 0) return;
-  const what = `tensor "${task.tensorName}" of model "${model}" has ${bad} non-finite value(s) (first at flat index ${first}: ${data[first]})`;
-  if (task.nonFinite === "error") {
-    throw new SmeltError("non-finite", `${what}. The source checkpoint is damaged; pass --allow-nonfinite to merge anyway.`);
-  }
-  warnings.push(what);
 }

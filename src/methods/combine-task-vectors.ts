@@ -28,6 +28,7 @@ const WEIGHT_SUM_FLOOR = 1e-8;
  * @param implicit whether `vectors[m][i] - base[i]` is the task vector
  * @param scales per-model factor applied to the task vector (the L1 rescale), folded in here so the
  *   vectors need no extra write pass; it scales contributions, never the divisor's weights
+ * @param dst receives the result when given (as long as `base`), else a new array is returned
  */
 export function combineTaskVectors(
   vectors: readonly Float32Array[],
@@ -36,11 +37,26 @@ export function combineTaskVectors(
   scales: readonly number[],
   base: Float32Array,
   options: CombineOptions,
+  dst?: Float32Array,
 ): Float32Array {
+  return taskVectorCombiner(weights, scales, options)(vectors, implicit, base, dst);
+}
+
+/**
+ * combineTaskVectors with its per-model factors worked out once, for callers that combine a tensor
+ * chunk by chunk: `combine(vectors, implicit, base, dst)` is combineTaskVectors on those arguments.
+ */
+export function taskVectorCombiner(
+  weights: readonly number[],
+  scales: ArrayLike<number>,
+  options: CombineOptions,
+): (vectors: readonly Float32Array[], implicit: boolean, base: Float32Array, dst?: Float32Array) => Float32Array {
   const ws = weights.map((v, m) => v * scales[m]);
   if (options.consensus) {
-    if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
-    return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda);
+    return (vectors, implicit, base, dst) => {
+      if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
+      return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda, dst);
+    };
   }
   let scale = options.lambda;
   if (options.normalize) {
@@ -49,5 +65,5 @@ export function combineTaskVectors(
     if (Math.abs(div) < WEIGHT_SUM_FLOOR) div = 1;
     scale /= div;
   }
-  return implicit ? sumTensorDeltas(vectors, ws, base, scale) : sumTaskVectors(vectors, ws, base, scale);
+  return (vectors, implicit, base, dst) => (implicit ? sumTensorDeltas(vectors, ws, base, scale, dst) : sumTaskVectors(vectors, ws, base, scale, dst));
 }

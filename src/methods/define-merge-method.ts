@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ChunkedMerge, ChunkedMergeSetup } from "./chunked-merge.js";
 
 /**
  * A merge method is a table entry (house style §3): it declares its parameters as zod schemas,
@@ -54,6 +55,12 @@ export interface MergeMethod<G = Record<string, unknown>, P = Record<string, unk
   /** Number of non-base models accepted: [min, max]. */
   readonly models: readonly [number, number];
   merge(input: MergeInput<G, P>): Float32Array;
+  /**
+   * The executor's fast path (chunked-merge.ts): the same merge over inputs read a chunk at a time,
+   * equal to `merge` bit for bit. Returns undefined for configurations without one (including
+   * every input `merge` refuses): the executor then decodes whole tensors and calls `merge`.
+   */
+  chunked?(setup: ChunkedMergeSetup<G, P>): ChunkedMerge | undefined;
 }
 
 export function defineMergeMethod<G, P>(method: MergeMethod<G, P>): MergeMethod<G, P> {

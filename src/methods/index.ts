@@ -6,6 +6,7 @@ export { createRandom, tensorSeed, hashString, isBulkRandom, type RandomSource, 
 export { defineTaskVectorMethod, type Sparsifier, type TaskVectorConfig, type TaskVectorParams, type TaskVectorModelParams } from "./task-vector-merge.js";
 export { dellaKeepProbabilities } from "./sparsify-della.js";
 export { topKMask, kthLargestKey } from "./select-top-k.js";
+export { mergeChunked, type ChunkedMerge, type ChunkedMergeSetup, type ChunkedTensors, type ChunkRead } from "./chunked-merge.js";
 export { linear } from "./linear.js";
 export { slerp } from "./slerp.js";
 export { nuslerp } from "./nuslerp.js";

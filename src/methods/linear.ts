@@ -23,9 +23,19 @@ export const linear = defineMergeMethod({
   merge({ tensors, perModel, params, tensorName }) {
     if (tensors.length === 0) throw new MergeInputError("linear", tensorName, "needs at least one model");
     const w = perModel.map((p) => p.weight);
-    let total = 0;
-    for (let m = 0; m < w.length; m++) total += w[m];
-    // No zero guard: mergekit divides by the raw sum (Inf/NaN when it is 0).
-    return weightedAverage(tensors, w, params.normalize ? total : 1);
+    return weightedAverage(tensors, w, divisor(w, params.normalize));
+  },
+  chunked({ models, perModel, params }) {
+    if (models === 0) return undefined;
+    const w = perModel.map((p) => p.weight);
+    const div = divisor(w, params.normalize);
+    return { kind: "elementwise", map: (tensors, _base, out) => void weightedAverage(tensors, w, div, out) };
   },
 });
+
+function divisor(w: readonly number[], normalize: boolean): number {
+  let total = 0;
+  for (let m = 0; m < w.length; m++) total += w[m];
+  // No zero guard: mergekit divides by the raw sum (Inf/NaN when it is 0).
+  return normalize ? total : 1;
+}

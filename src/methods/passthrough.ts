@@ -19,9 +19,17 @@ export const passthrough = defineMergeMethod({
     if (tensors.length !== 1) {
       throw new MergeInputError("passthrough", tensorName, `takes exactly one input tensor, got ${tensors.length}; use slices to pick one model per layer range`);
     }
-    const out = Float32Array.from(tensors[0]);
+    return scaled(tensors[0], perModel[0].scale, new Float32Array(tensors[0].length));
+  },
+  chunked({ models, perModel }) {
+    if (models !== 1) return undefined;
     const scale = perModel[0].scale;
-    if (scale !== undefined) for (let i = 0; i < out.length; i++) out[i] *= scale;
-    return out;
+    return { kind: "elementwise", map: (tensors, _base, out) => void scaled(tensors[0], scale, out) };
   },
 });
+
+function scaled(x: Float32Array, scale: number | undefined, out: Float32Array): Float32Array {
+  out.set(x);
+  if (scale !== undefined) for (let i = 0; i < out.length; i++) out[i] *= scale;
+  return out;
+}

@@ -29,15 +29,42 @@ const lowHistogram = new Uint32Array(65536);
 export function countHighDigits(keys: Uint32Array, mask: number): Uint32Array {
   const even = histogram.fill(0);
   const odd = histogramOdd.fill(0);
-  const n = keys.length;
+  addHighDigits(keys, mask, keys.length, even, odd);
+  for (let b = 0; b < 65536; b++) even[b] += odd[b];
+  return even;
+}
+
+/**
+ * Adds the high-16-bit digit counts of the first `length` keys (`& mask`) to two 65536-entry
+ * tables, even elements to `even` and odd ones to `odd` (see countHighDigits for why two); sum
+ * them afterwards. Counting a tensor chunk by chunk gives the counts of the whole.
+ */
+export function addHighDigits(keys: Uint32Array, mask: number, length: number, even: Uint32Array, odd: Uint32Array): void {
   let i = 0;
-  for (; i + 1 < n; i += 2) {
+  for (; i + 1 < length; i += 2) {
     even[(keys[i] & mask) >>> 16]++;
     odd[(keys[i + 1] & mask) >>> 16]++;
   }
-  if (i < n) even[(keys[i] & mask) >>> 16]++;
-  for (let b = 0; b < 65536; b++) even[b] += odd[b];
-  return even;
+  if (i < length) even[(keys[i] & mask) >>> 16]++;
+}
+
+/** Adds the low-16-bit digit counts of the first `length` keys whose high digit is `high` to `low`. */
+export function addLowDigits(keys: Uint32Array, mask: number, length: number, high: number, low: Uint32Array): void {
+  // Mostly-not-taken branch: only the cut's bucket (a small fraction of elements) is counted.
+  for (let i = 0; i < length; i++) {
+    const v = (keys[i] & mask) >>> 0;
+    if (v >>> 16 === high) low[v & 0xffff]++;
+  }
+}
+
+/**
+ * Walks a 65536-entry digit histogram from the top: the digit holding the k-th largest element,
+ * and how many elements lie above it (`above` counts those already known to be larger).
+ */
+export function cutDigit(counts: Uint32Array, k: number, above = 0): { digit: number; above: number } {
+  let digit = 65535;
+  while (above + counts[digit] < k) above += counts[digit--];
+  return { digit, above };
 }
 
 /**
@@ -48,18 +75,11 @@ export function kthLargestKey(keys: Uint32Array, mask: number, k: number, high?:
   const n = keys.length;
   if (k < 1 || k > n) throw new RangeError(`k must be in [1, ${n}], got ${k}`);
   const counts = high ?? countHighDigits(keys, mask);
-  let above = 0;
-  let hi = 65535;
-  while (above + counts[hi] < k) above += counts[hi--];
+  const hi = cutDigit(counts, k);
   const low = lowHistogram.fill(0);
-  // Mostly-not-taken branch: only the cut's bucket (a small fraction of elements) is counted.
-  for (let i = 0; i < n; i++) {
-    const v = (keys[i] & mask) >>> 0;
-    if (v >>> 16 === hi) low[v & 0xffff]++;
-  }
-  let lo = 65535;
-  while (above + low[lo] < k) above += low[lo--];
-  return { key: ((hi << 16) | lo) >>> 0, above };
+  addLowDigits(keys, mask, n, hi.digit, low);
+  const lo = cutDigit(low, k, hi.above);
+  return { key: ((hi.digit << 16) | lo.digit) >>> 0, above: lo.above };
 }
 
 /**

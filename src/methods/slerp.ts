@@ -29,34 +29,81 @@ export const slerp = defineMergeMethod({
     }
     return slerpVectors(base, tensors[0], params.t);
   },
+  chunked({ models, hasBase, params }) {
+    if (!hasBase || models > 1) return undefined;
+    if (models === 0) return { kind: "elementwise", map: (_tensors, base, out) => out.set(base!) };
+    return {
+      kind: "passes",
+      run(io) {
+        // Pass 1: the dot products, float64 in index order as slerpVectors sums them; pass 2: mix.
+        const size = io.chunk;
+        const v0 = new Float32Array(size);
+        const v1 = new Float32Array(size);
+        const out = new Float32Array(size);
+        const sums = new Float64Array(3);
+        const chunks = (visit: (a: Float32Array, b: Float32Array, start: number) => void) => {
+          for (let start = 0; start < io.length; start += size) {
+            const length = Math.min(size, io.length - start);
+            const a = length === size ? v0 : v0.subarray(0, length);
+            const b = length === size ? v1 : v1.subarray(0, length);
+            io.base!(start, a);
+            io.tensors[0](start, b);
+            visit(a, b, start);
+          }
+        };
+        chunks((a, b) => addDots(a, b, sums));
+        const ab = slerpCoefficients(sums, params.t);
+        chunks((a, b, start) => io.write(start, mix(a, b, ab[0], ab[1], a.length === size ? out : out.subarray(0, a.length))));
+      },
+    };
+  },
 });
 
 /** SLERP of two flat vectors with mergekit's constants (whole tensor = one vector). */
 export function slerpVectors(v0: Float32Array, v1: Float32Array, t: number): Float32Array {
-  const n = v0.length;
-  let s00 = 0;
-  let s11 = 0;
-  let s01 = 0;
-  for (let i = 0; i < n; i++) {
+  const sums = new Float64Array(3);
+  addDots(v0, v1, sums);
+  const ab = slerpCoefficients(sums, t);
+  return mix(v0, v1, ab[0], ab[1], new Float32Array(v0.length));
+}
+
+/** Adds v0.v0, v1.v1 and v0.v1 (float64, index order) to `sums`. */
+function addDots(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
+  let s00 = sums[0];
+  let s11 = sums[1];
+  let s01 = sums[2];
+  for (let i = 0; i < v0.length; i++) {
     s00 += v0[i] * v0[i];
     s11 += v1[i] * v1[i];
     s01 += v0[i] * v1[i];
   }
-  const n0 = Math.sqrt(s00);
-  const n1 = Math.sqrt(s11);
-  const c = s01 / ((n0 > NORM_FLOOR ? n0 : 1) * (n1 > NORM_FLOOR ? n1 : 1));
-  let a: number;
-  let b: number;
+  sums[0] = s00;
+  sums[1] = s11;
+  sums[2] = s01;
+}
+
+/**
+ * The weights [a, b] of `a * v0 + b * v1` from the dot products [v0.v0, v1.v1, v0.v1]. In a
+ * Float64Array: a JS array may canonicalise a NaN's bits, which would change a NaN output's bits.
+ */
+function slerpCoefficients(sums: Float64Array, t: number): Float64Array {
+  const n0 = Math.sqrt(sums[0]);
+  const n1 = Math.sqrt(sums[1]);
+  const c = sums[2] / ((n0 > NORM_FLOOR ? n0 : 1) * (n1 > NORM_FLOOR ? n1 : 1));
+  const ab = new Float64Array(2);
   if (Math.abs(c) > COLINEAR) {
-    a = 1 - t;
-    b = t;
+    ab[0] = 1 - t;
+    ab[1] = t;
   } else {
     const theta = Math.acos(c);
     const sinTheta = Math.sin(theta);
-    a = Math.sin(theta - t * theta) / sinTheta;
-    b = Math.sin(t * theta) / sinTheta;
+    ab[0] = Math.sin(theta - t * theta) / sinTheta;
+    ab[1] = Math.sin(t * theta) / sinTheta;
   }
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = a * v0[i] + b * v1[i];
+  return ab;
+}
+
+function mix(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): Float32Array {
+  for (let i = 0; i < out.length; i++) out[i] = a * v0[i] + b * v1[i];
   return out;
 }

@@ -8,8 +8,22 @@ import { ABS_MASK, floatBits, topKThreshold } from "./select-top-k.js";
  * because it would silently erase the model's contribution.
  */
 export function sparsifyMagnitude(delta: Float32Array, density: number, where: { method: string; tensor: string }): void {
-  if (density >= 1) return;
   const n = delta.length;
+  const k = magnitudeKeepCount(n, density, where);
+  if (k >= n) return;
+  const bits = floatBits(delta);
+  // Local copy: module loaders may turn an imported binding into a getter call per access.
+  const absMask = ABS_MASK;
+  const { key, ties } = topKThreshold(bits, absMask, k);
+  keepAtOrAbove(bits, absMask, key, ties, n);
+}
+
+/**
+ * How many of `n` entries the trim keeps: `trunc(density * n)`, or n when density >= 1 (or k >= n:
+ * nothing to trim). Throws the MergeInputError for k <= 0.
+ */
+export function magnitudeKeepCount(n: number, density: number, where: { method: string; tensor: string }): number {
+  if (density >= 1) return n;
   const k = Math.trunc(density * n);
   if (k <= 0) {
     throw new MergeInputError(
@@ -18,26 +32,24 @@ export function sparsifyMagnitude(delta: Float32Array, density: number, where: {
       `density ${density} keeps trunc(${density} * ${n}) = ${k} of ${n} entries; raise density so at least one entry survives`,
     );
   }
-  if (k >= n) return;
-  const bits = floatBits(delta);
-  // Local copy: module loaders may turn an imported binding into a getter call per access.
-  const absMask = ABS_MASK;
-  const { key, ties } = topKThreshold(bits, absMask, k);
-  keepAtOrAbove(bits, absMask, key, ties);
+  return Math.min(k, n);
 }
 
 /**
- * Zeroes every element whose `bits & mask` is below `key`, and the elements equal to `key` after
- * the first `ties` of them (index order), writing raw bits: +0 for dropped entries, the original
- * bits otherwise. The common case is branch-free (`u & -1` is u, `u & -0` is 0); only elements at the
- * cut, a tiny fraction, take the branch, so it predicts well even though magnitudes are random.
+ * Zeroes each of the first `length` elements whose `bits & mask` is below `key`, and the elements
+ * equal to `key` after the first `ties` of them (index order), writing raw bits: +0 for dropped
+ * entries, the original bits otherwise. Returns the ties still allowed, so a tensor can be trimmed
+ * chunk by chunk in index order. The common case is branch-free (`u & -1` is u, `u & -0` is 0);
+ * only elements at the cut, a tiny fraction, take the branch, so it predicts well even though
+ * magnitudes are random.
  */
-function keepAtOrAbove(bits: Uint32Array, mask: number, key: number, ties: number): void {
+export function keepAtOrAbove(bits: Uint32Array, mask: number, key: number, ties: number, length: number): number {
   let tiesLeft = ties;
-  for (let i = 0; i < bits.length; i++) {
+  for (let i = 0; i < length; i++) {
     const u = bits[i];
     const v = u & mask;
     bits[i] = u & -+(v > key);
     if (v === key && tiesLeft-- > 0) bits[i] = u;
   }
+  return tiesLeft;
 }

@@ -5,13 +5,14 @@
  *
  * One to three models get their own loops with arrays and weights in locals (the generic loop over
  * an array of arrays runs ~2-3x slower). The leading `0 +` matches the generic loop's `s = 0`
- * exactly (it turns a -0 sum into +0), so every path gives the same bits.
+ * exactly (it turns a -0 sum into +0), so every path gives the same bits. Each function writes into
+ * `dst` (as long as `base`) when given, else into a new array.
  */
 
 /** Sum over materialised task vectors `deltas[m]`. */
-export function sumTaskVectors(deltas: readonly Float32Array[], ws: readonly number[], base: Float32Array, scale: number): Float32Array {
+export function sumTaskVectors(deltas: readonly Float32Array[], ws: readonly number[], base: Float32Array, scale: number, dst?: Float32Array): Float32Array {
   const n = base.length;
-  const out = new Float32Array(n);
+  const out = dst ?? new Float32Array(n);
   const k = scale;
   switch (deltas.length) {
     case 1: {
@@ -52,9 +53,9 @@ export function sumTaskVectors(deltas: readonly Float32Array[], ws: readonly num
  * Sum over implicit task vectors `fround(tensors[m][i] - base[i])` (nothing was sparsified, so no
  * delta arrays exist). fround gives the float32 delta a materialised vector would hold.
  */
-export function sumTensorDeltas(tensors: readonly Float32Array[], ws: readonly number[], base: Float32Array, scale: number): Float32Array {
+export function sumTensorDeltas(tensors: readonly Float32Array[], ws: readonly number[], base: Float32Array, scale: number, dst?: Float32Array): Float32Array {
   const n = base.length;
-  const out = new Float32Array(n);
+  const out = dst ?? new Float32Array(n);
   const k = scale;
   const f = Math.fround;
   switch (tensors.length) {

@@ -1,6 +1,9 @@
 import { z } from "zod";
+import type { ChunkedMerge, ChunkedMergeSetup } from "./chunked-merge.js";
+import { chunkedMagnitudeMerge } from "./chunked-magnitude-merge.js";
+import { chunkedRandomMerge } from "./chunked-random-merge.js";
 import { defineMergeMethod, type MergeInput, type MergeMethod } from "./define-merge-method.js";
-import { combineTaskVectors } from "./combine-task-vectors.js";
+import { combineTaskVectors, taskVectorCombiner } from "./combine-task-vectors.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { flag, num, weight } from "./param-schemas.js";
 import { sparsifyDella } from "./sparsify-della.js";
@@ -8,7 +11,7 @@ import { sparsifyMagnitude } from "./sparsify-magnitude.js";
 import { sparsifyOutliers } from "./sparsify-outliers.js";
 import { sparsifyRandom } from "./sparsify-random.js";
 import { scratchVectors } from "./delta-scratch.js";
-import { randomlyDroppedTaskVector, taskVector, taskVectorWithL1 } from "./task-vectors.js";
+import { addL1, randomlyDroppedTaskVector, rescaleFactor, taskVector, taskVectorWithL1 } from "./task-vectors.js";
 
 /**
  * The task-vector family as one configurable merge, the way mergekit's
@@ -49,9 +52,6 @@ export interface TaskVectorModelParams {
   readonly gamma?: number;
   readonly epsilon?: number;
 }
-
-/** L1 rescale is skipped when either norm is below this (mergekit's constant). */
-const RESCALE_FLOOR = 1e-7;
 
 function globalSchema(config: TaskVectorConfig) {
   return z.object({
@@ -106,12 +106,6 @@ function sparsify(
   }
 }
 
-function l1(values: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
-  return s;
-}
-
 /** Whether the sparsifier leaves every task vector unchanged (then a sum needs no delta arrays). */
 function sparsifiesNothing(config: TaskVectorConfig, perModel: readonly TaskVectorModelParams[]): boolean {
   return config.sparsifier === "none" || perModel.every((p) => p.density >= 1);
@@ -143,13 +137,13 @@ function taskVectors(
     } else if (rescale) {
       const before = taskVectorWithL1(x, base, delta);
       sparsify(config, delta, p, input, mask);
-      norms = { before, after: l1(delta) };
+      norms = { before, after: addL1(delta, delta.length, 0) };
     } else {
       taskVector(x, base, delta);
       sparsify(config, delta, p, input, mask);
     }
     if (!rescale || !norms) return 1;
-    return norms.before >= RESCALE_FLOOR && norms.after >= RESCALE_FLOOR ? norms.before / norms.after : 1;
+    return rescaleFactor(norms.before, norms.after);
   });
   return { deltas, scales };
 }
@@ -177,5 +171,48 @@ export function defineTaskVectorMethod(config: TaskVectorConfig): MergeMethod<Ta
       const { deltas, scales } = taskVectors(config, input, base, input.params.rescale && !unchanged);
       return combineTaskVectors(deltas, false, weights, scales, base, options);
     },
+    chunked: (setup) => chunkedTaskVectorMerge(config, setup),
   });
+}
+
+/**
+ * The chunked forms (chunked-merge.ts): elementwise when nothing is sparsified (a sum, or TIES
+ * consensus over plain task vectors), multi-pass for the magnitude trim and the random drop; none
+ * for the other sparsifiers, which the executor runs whole.
+ */
+function chunkedTaskVectorMerge(config: TaskVectorConfig, setup: ChunkedMergeSetup<TaskVectorParams, TaskVectorModelParams>): ChunkedMerge | undefined {
+  if (!setup.hasBase) return undefined;
+  if (setup.models === 0) return { kind: "elementwise", map: (_tensors, base, out) => out.set(base!) };
+  const weights = setup.perModel.map((p) => p.weight);
+  const options = { consensus: config.consensus, normalize: setup.params.normalize, lambda: setup.params.lambda };
+  if (sparsifiesNothing(config, setup.perModel)) {
+    const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
+    if (!config.consensus) return { kind: "elementwise", map: (tensors, base, out) => void combine(tensors, true, base!, out) };
+    // Consensus reads materialised task vectors: computed per chunk into scratch.
+    let deltas: Float32Array[] = [];
+    return {
+      kind: "elementwise",
+      map(tensors, base, out) {
+        if (deltas.length === 0 || deltas[0].length !== out.length) deltas = tensors.map(() => new Float32Array(out.length));
+        for (let m = 0; m < tensors.length; m++) taskVector(tensors[m], base!, deltas[m]);
+        combine(deltas, false, base!, out);
+      },
+    };
+  }
+  const densities = setup.perModel.map((p) => p.density);
+  if (densities.some(Number.isNaN)) return undefined;
+  const rescale = setup.params.rescale;
+  switch (config.sparsifier) {
+    case "magnitude":
+      return chunkedMagnitudeMerge({ method: config.name, tensorName: setup.tensorName, densities, weights, rescale, options });
+    case "random":
+      return chunkedRandomMerge({ densities, weights, rescale, options });
+    case "none":
+    case "magnitude_outliers":
+    case "della_magprune":
+      return undefined;
+    default:
+      void (config.sparsifier satisfies never);
+      return undefined;
+  }
 }

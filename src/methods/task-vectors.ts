@@ -10,13 +10,26 @@ import type { RandomSource } from "./create-random.js";
  * on its own.)
  */
 
+/** L1 rescale is skipped when either norm is below this (mergekit's constant). */
+const RESCALE_FLOOR = 1e-7;
+
+/** The factor that gives a sparsified task vector its original L1 norm back (1 when either is below 1e-7). */
+export function rescaleFactor(before: number, after: number): number {
+  return before >= RESCALE_FLOOR && after >= RESCALE_FLOOR ? before / after : 1;
+}
+
+/** `sum + |values[0]| + ... + |values[length - 1]|` in float64, index order. */
+export function addL1(values: Float32Array, length: number, sum: number): number {
+  for (let i = 0; i < length; i++) sum += Math.abs(values[i]);
+  return sum;
+}
+
 export function taskVector(x: Float32Array, base: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = x[i] - base[i];
 }
 
-/** Also returns sum |d| in float64, index order. */
-export function taskVectorWithL1(x: Float32Array, base: Float32Array, out: Float32Array): number {
-  let sum = 0;
+/** Also returns sum |d| in float64, index order, added to `sum` (to continue a sum over earlier chunks). */
+export function taskVectorWithL1(x: Float32Array, base: Float32Array, out: Float32Array, sum = 0): number {
   for (let i = 0; i < out.length; i++) {
     const d = Math.fround(x[i] - base[i]);
     out[i] = d;

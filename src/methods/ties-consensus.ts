@@ -14,7 +14,7 @@
  * A non-finite z would break the first point (Inf * 0 is NaN); any non-finite z makes its
  * element's total non-finite, so the fast loop tracks `total * 0` and, if that is ever NaN, the
  * tensor is recomputed with `exactConsensus`. Results are therefore identical to the definition
- * for every input.
+ * for every input. The result goes to `dst` (as long as `base`) when given, else to a new array.
  */
 export function tiesConsensus(
   deltas: readonly Float32Array[],
@@ -23,18 +23,19 @@ export function tiesConsensus(
   base: Float32Array,
   normalize: boolean,
   lambda: number,
+  dst?: Float32Array,
 ): Float32Array {
-  const out = new Float32Array(base.length);
+  const out = dst ?? new Float32Array(base.length);
   let finite = true;
   switch (deltas.length) {
     case 1:
-      finite = consensus1(deltas[0], w[0], ws[0], base, normalize, lambda, out);
+      finite = consensus1(deltas[0], ws[0], base, divisorTable(w, normalize), lambda, out);
       break;
     case 2:
-      finite = consensus2(deltas[0], deltas[1], w[0], w[1], ws[0], ws[1], base, normalize, lambda, out);
+      finite = consensus2(deltas[0], deltas[1], ws[0], ws[1], base, divisorTable(w, normalize), lambda, out);
       break;
     case 3:
-      finite = consensus3(deltas, w, ws, base, normalize, lambda, out);
+      finite = consensus3(deltas, ws, base, divisorTable(w, normalize), lambda, out);
       break;
     default:
       finite = false;
@@ -80,24 +81,34 @@ function exactConsensus(
  * The divisor for each set of agreeing models, indexed by a bit mask (bit m = model m agrees):
  * `0 + w[a] + w[b] + ...` in model order, exactly the sum the definition accumulates, with 0
  * replaced by 1; all 1 without normalize (x / 1 === x). A table load replaces summing the
- * divisor per element.
+ * divisor per element. The last table is kept: chunked merges ask for the same one per chunk.
  */
 function divisorTable(w: readonly number[], normalize: boolean): Float64Array {
+  if (last && last.normalize === normalize && sameWeights(last.w, w)) return last.table;
   const table = new Float64Array(1 << w.length).fill(1);
-  if (!normalize) return table;
-  for (let set = 1; set < table.length; set++) {
-    let div = 0;
-    for (let m = 0; m < w.length; m++) if (set & (1 << m)) div += w[m];
-    if (div !== 0) table[set] = div;
+  if (normalize) {
+    for (let set = 1; set < table.length; set++) {
+      let div = 0;
+      for (let m = 0; m < w.length; m++) if (set & (1 << m)) div += w[m];
+      if (div !== 0) table[set] = div;
+    }
   }
+  last = { w: [...w], normalize, table };
   return table;
+}
+
+let last: { w: readonly number[]; normalize: boolean; table: Float64Array } | undefined;
+
+function sameWeights(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let m = 0; m < a.length; m++) if (!Object.is(a[m], b[m])) return false;
+  return true;
 }
 
 // In the fast loops, `s` is +1 when the total elects + and -1 otherwise, so `z * s > 0` is
 // "z is non-zero and agrees"; `probe` turns NaN if any element's total is not finite.
 
-function consensus1(a: Float32Array, wa: number, sa: number, base: Float32Array, normalize: boolean, lambda: number, out: Float32Array): boolean {
-  const div = divisorTable([wa], normalize);
+function consensus1(a: Float32Array, sa: number, base: Float32Array, div: Float64Array, lambda: number, out: Float32Array): boolean {
   let probe = 0;
   for (let i = 0; i < base.length; i++) {
     const za = sa * a[i];
@@ -111,19 +122,7 @@ function consensus1(a: Float32Array, wa: number, sa: number, base: Float32Array,
   return probe === 0;
 }
 
-function consensus2(
-  a: Float32Array,
-  b: Float32Array,
-  wa: number,
-  wb: number,
-  sa: number,
-  sb: number,
-  base: Float32Array,
-  normalize: boolean,
-  lambda: number,
-  out: Float32Array,
-): boolean {
-  const div = divisorTable([wa, wb], normalize);
+function consensus2(a: Float32Array, b: Float32Array, sa: number, sb: number, base: Float32Array, div: Float64Array, lambda: number, out: Float32Array): boolean {
   let probe = 0;
   for (let i = 0; i < base.length; i++) {
     const za = sa * a[i];
@@ -139,18 +138,9 @@ function consensus2(
   return probe === 0;
 }
 
-function consensus3(
-  deltas: readonly Float32Array[],
-  w: readonly number[],
-  ws: readonly number[],
-  base: Float32Array,
-  normalize: boolean,
-  lambda: number,
-  out: Float32Array,
-): boolean {
+function consensus3(deltas: readonly Float32Array[], ws: readonly number[], base: Float32Array, div: Float64Array, lambda: number, out: Float32Array): boolean {
   const [a, b, c] = deltas;
   const [sa, sb, sc] = ws;
-  const div = divisorTable(w, normalize);
   let probe = 0;
   for (let i = 0; i < base.length; i++) {
     const za = sa * a[i];

@@ -6,11 +6,11 @@
  * element-major loop indexes an array of arrays per element and runs ~2-3x slower (V8 keeps
  * neither the inner trip count nor the arrays in registers). The leading `0 +` is kept on purpose:
  * it turns a -0 product into +0 exactly as the generic loop's `s = 0; s += ...` does, so every path
- * gives the same bits.
+ * gives the same bits. `dst` (as long as the inputs) receives the result instead of a new array.
  */
-export function weightedAverage(tensors: readonly Float32Array[], weights: readonly number[], divisor: number): Float32Array {
+export function weightedAverage(tensors: readonly Float32Array[], weights: readonly number[], divisor: number, dst?: Float32Array): Float32Array {
   const n = tensors[0].length;
-  const out = new Float32Array(n);
+  const out = dst ?? new Float32Array(n);
   const div = divisor;
   switch (tensors.length) {
     case 1: {

@@ -9,6 +9,13 @@ export interface TensorInfo {
   readonly byteLength: number;
 }
 
+/** Where a tensor's stored bytes lie in a file: `length` bytes from `offset` of `path`. */
+export interface ByteSpan {
+  readonly path: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
 /** A tensor's raw bytes as stored, for pass-through of integer or already-encoded data. */
 export interface RawTensor {
   readonly info: TensorInfo;
@@ -31,6 +38,18 @@ export interface TensorSource extends AsyncDisposable {
   readF32(name: string): Promise<Float32Array>;
   /** The tensor's bytes exactly as stored. */
   readRaw(name: string): Promise<RawTensor>;
+  /**
+   * Optional: the stored bytes read into the start of `into` (at least `byteLength` long; a
+   * RangeError otherwise), returned as `into.subarray(0, byteLength)`. Lets a caller reuse one
+   * buffer for many tensors: a fresh large buffer costs a page fault per 4 KiB touched, several
+   * times the cost of the read itself. `readRawInto` (read-raw-into.ts) falls back to `readRaw`.
+   */
+  readRawInto?(name: string, into: Uint8Array): Promise<RawTensor>;
+  /**
+   * Optional: where the tensor's stored bytes lie in a file, when they are stored there as they are
+   * (undefined for computed tensors, e.g. a LoRA-adapted one). Lets another thread read them itself.
+   */
+  byteSpan?(name: string): ByteSpan | undefined;
   close(): Promise<void>;
 }
 

@@ -73,3 +73,43 @@ export function f32ToBf16(src: Float32Array, dst?: Uint16Array): Uint16Array {
   }
   return out;
 }
+
+/**
+ * Chunk decoder for the merge executor: `pairs` 32-bit words of bf16 pairs (`words[from]...`,
+ * little-endian: the even element in the low half) widened to float32 bits in `dst[0..2*pairs)`,
+ * as bf16ToF32 does. Returns false when any of the values is NaN or ±Inf (exponent all ones), a
+ * check that costs three integer operations per pair instead of a pass of its own.
+ */
+export function bf16PairsToF32(words: Int32Array, from: number, pairs: number, dst: Int32Array): boolean {
+  let special = 0;
+  for (let j = 0, k = 0; j < pairs; j++, k += 2) {
+    const w = words[from + j];
+    dst[k] = w << 16;
+    dst[k + 1] = w & -65536;
+    // Per half, the inverted exponent is 0 only when the exponent is all ones; 0 - 1 is the only
+    // negative result. (Kept within int32: an overflowing sum would send V8 to float arithmetic.)
+    const inverted = ~w;
+    special |= ((inverted & 0x7f80) - 1) | ((inverted & 0x7f800000) - 1);
+  }
+  return special >= 0;
+}
+
+/**
+ * Chunk encoder for the merge executor: float32 bits `src[0..2*pairs)` rounded to bf16 pairs in
+ * `words[at..at+pairs)`, exactly as f32ToBf16 rounds non-NaN values, two values per 32-bit store.
+ * Returns false (after writing) when any value is NaN: f32ToBf16 quiets NaN payloads, this does
+ * not, so the caller must encode that chunk again with f32ToBf16.
+ */
+export function f32ToBf16Pairs(src: Int32Array, pairs: number, words: Int32Array, at: number): boolean {
+  let nan = 0;
+  for (let j = 0, k = 0; j < pairs; j++, k += 2) {
+    const x = src[k];
+    const y = src[k + 1];
+    // Negative exactly when |x| (or |y|) is above the Inf pattern, i.e. NaN.
+    nan |= (0x7f800000 - (x & 0x7fffffff)) | (0x7f800000 - (y & 0x7fffffff));
+    const lo = (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
+    const hi = (y + 0x7fff + ((y >>> 16) & 1)) & -65536;
+    words[at + j] = lo | hi;
+  }
+  return nan >= 0;
+}

@@ -5,7 +5,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { TensorFormatError } from "../../errors.js";
 import { decodeFloat } from "../codecs/codec.js";
-import type { RawTensor, TensorSource } from "../tensor-source.js";
+import type { ByteSpan, RawTensor, TensorSource } from "../tensor-source.js";
 import type { GgufTensorInfo } from "./gguf-tensor-info.js";
 import type { GgufMetadataEntry } from "./gguf-value.js";
 import { parseGgufHeader, type GgufHeader } from "./parse-gguf-header.js";
@@ -66,10 +66,20 @@ export class GgufSource implements TensorSource {
   }
 
   async readRaw(name: string): Promise<RawTensor> {
+    return this.readRawInto(name, new Uint8Array(this.require(name).byteLength));
+  }
+
+  byteSpan(name: string): ByteSpan {
+    const info = this.require(name);
+    return { path: this.location, offset: info.fileOffset, length: info.byteLength };
+  }
+
+  async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
     const info = this.require(name);
     const handle = this.handle;
     if (handle === undefined) throw new Error(`${this.location}: GgufSource is closed`);
-    const bytes = new Uint8Array(info.byteLength);
+    if (into.byteLength < info.byteLength) throw new RangeError(`${this.location}: tensor "${name}" needs ${info.byteLength} bytes, the buffer holds ${into.byteLength}`);
+    const bytes = into.subarray(0, info.byteLength);
     let filled = 0;
     while (filled < bytes.length) {
       const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, info.fileOffset + filled);

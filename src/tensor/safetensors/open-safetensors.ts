@@ -8,7 +8,7 @@ import { TensorFormatError } from "../../errors.js";
 import { bf16ToF32 } from "../codecs/bfloat16.js";
 import { decodeFloat, isFloatDType } from "../codecs/codec.js";
 import { f16ToF32 } from "../codecs/float16.js";
-import type { RawTensor, TensorInfo, TensorSource } from "../tensor-source.js";
+import type { ByteSpan, RawTensor, TensorInfo, TensorSource } from "../tensor-source.js";
 import { SAFETENSORS_MAX_HEADER_BYTES } from "./limits.js";
 import { parseSafetensorsHeader, type SafetensorsEntry } from "./parse-safetensors-header.js";
 import { readExactly } from "./read-exactly.js";
@@ -55,6 +55,19 @@ export class SafetensorsSource implements TensorSource {
     const bytes = new Uint8Array(entry.byteLength);
     await readExactly(this.#handle, bytes, this.dataStart + entry.begin, this.location);
     return { info: this.#infoByName.get(name)!, bytes };
+  }
+
+  async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
+    const entry = this.#entry(name);
+    if (into.byteLength < entry.byteLength) throw new RangeError(`${this.location}: tensor "${name}" needs ${entry.byteLength} bytes, the buffer holds ${into.byteLength}`);
+    const bytes = into.subarray(0, entry.byteLength);
+    await readExactly(this.#handle, bytes, this.dataStart + entry.begin, this.location);
+    return { info: this.#infoByName.get(name)!, bytes };
+  }
+
+  byteSpan(name: string): ByteSpan {
+    const entry = this.#entry(name);
+    return { path: this.location, offset: this.dataStart + entry.begin, length: entry.byteLength };
   }
 
   async readF32(name: string): Promise<Float32Array> {

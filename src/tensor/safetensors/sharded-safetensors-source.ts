@@ -4,7 +4,7 @@
  * on demand, one at a time.
  */
 import { TensorFormatError } from "../../errors.js";
-import type { RawTensor, TensorInfo, TensorSource } from "../tensor-source.js";
+import type { ByteSpan, RawTensor, TensorInfo, TensorSource } from "../tensor-source.js";
 import type { SafetensorsSource } from "./open-safetensors.js";
 
 export class ShardedSafetensorsSource implements TensorSource {
@@ -41,6 +41,14 @@ export class ShardedSafetensorsSource implements TensorSource {
 
   async readRaw(name: string): Promise<RawTensor> {
     return this.#shardOf(name).readRaw(name);
+  }
+
+  async readRawInto(name: string, into: Uint8Array): Promise<RawTensor> {
+    return this.#shardOf(name).readRawInto(name, into);
+  }
+
+  byteSpan(name: string): ByteSpan {
+    return this.#shardOf(name).byteSpan(name);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bf16ToF32, f32ToBf16 } from "../../../src/tensor/codecs/index.js";
+import { bf16PairsToF32, bf16ToF32, f32ToBf16, f32ToBf16Pairs } from "../../../src/tensor/codecs/index.js";
 import { BFLOAT16, f32FromBits, narrowValue, referenceRound } from "./reference-rounding.js";
 
 /** Encodes one float32 (given by its bits) and returns the bf16 bits. */
@@ -112,5 +112,39 @@ describe("f32ToBf16", () => {
   it("reads a Float32Array that is a view at a non-zero offset", () => {
     const backing = new Float32Array([7, 1.5, -3]);
     expect(Array.from(f32ToBf16(backing.subarray(1)))).toEqual([0x3fc0, 0xc040]);
+  });
+});
+
+describe("bf16 chunk kernels (bf16PairsToF32, f32ToBf16Pairs)", () => {
+  const anyBits = fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0x7f800000, 0xff800000, 0x7fc00001, 0xffffffff, 0x7f7fffff, 0x00008000, 0x80000000));
+
+  it("decode like bf16ToF32 and flag exactly the chunks holding NaN or Inf", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 0, maxLength: 64 }), fc.nat(3), (halves, from) => {
+        const n = halves.length & ~1;
+        const src = new Uint16Array(2 * from + n);
+        src.set(halves.slice(0, n), 2 * from);
+        const dst = new Float32Array(n);
+        const finite = bf16PairsToF32(new Int32Array(src.buffer), from, n / 2, new Int32Array(dst.buffer));
+        expect(Array.from(new Uint32Array(dst.buffer))).toEqual(Array.from(new Uint32Array(bf16ToF32(src.subarray(2 * from)).buffer)));
+        expect(finite).toBe(halves.slice(0, n).every((h) => (h & 0x7f80) !== 0x7f80));
+      }),
+    );
+  });
+
+  it("encode like f32ToBf16 for every non-NaN value and report NaN", () => {
+    fc.assert(
+      fc.property(fc.array(anyBits, { minLength: 0, maxLength: 64 }), fc.nat(3), (bits, at) => {
+        const n = bits.length & ~1;
+        const src = Uint32Array.from(bits.slice(0, n));
+        const words = new Int32Array(at + n / 2);
+        const ok = f32ToBf16Pairs(new Int32Array(src.buffer), n / 2, words, at);
+        const want = f32ToBf16(new Float32Array(src.buffer));
+        const got = new Uint16Array(words.buffer, 4 * at, n);
+        const isNaN = (b: number) => (b & 0x7fffffff) > 0x7f800000;
+        expect(ok).toBe(!Array.from(src).some(isNaN));
+        for (let i = 0; i < n; i++) if (!isNaN(src[i])) expect(got[i], `bits 0x${src[i].toString(16)}`).toBe(want[i]);
+      }),
+    );
   });
 });

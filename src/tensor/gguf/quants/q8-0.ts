@@ -28,9 +28,10 @@ export function dequantizeQ8_0(src: Uint8Array, dst?: Float32Array): Float32Arra
 /**
  * Quantises float32 values (a multiple of 32 of them, all finite) to Q8_0 blocks, bit-identical to
  * ggml's reference quantiser. Each value's error is at most half a quantisation step plus the
- * effect of rounding d to half precision.
+ * effect of rounding d to half precision. `first` is the flat index of `src[0]` in its tensor
+ * (a chunk's start), for the error that names a non-finite value.
  */
-export function quantizeQ8_0(src: Float32Array): Uint8Array {
+export function quantizeQ8_0(src: Float32Array, first = 0): Uint8Array {
   if (src.length % BLOCK !== 0) {
     throw new RangeError(`quantizeQ8_0: ${src.length} values is not a whole number of ${BLOCK}-value blocks`);
   }
@@ -45,7 +46,7 @@ export function quantizeQ8_0(src: Float32Array): Uint8Array {
       if (a > amax) amax = a;
       // One comparison catches both NaN (every comparison is false) and ±Infinity.
       if (!(a <= F32_MAX)) {
-        throw new RangeError(`quantizeQ8_0: value ${x + j} is ${src[x + j]}; Q8_0 can only hold finite values`);
+        throw new RangeError(`quantizeQ8_0: value ${first + x + j} is ${src[x + j]}; Q8_0 can only hold finite values`);
       }
     }
     // Math.fround mirrors ggml's float32 arithmetic step by step, so rounding decisions match.

@@ -1,0 +1,122 @@
+import { bf16PairsToF32, bf16ToF32, f16ToF32, f32ToBf16, f32ToBf16Pairs, f32ToF16 } from "../tensor/codecs/index.js";
+import type { DType } from "../tensor/dtype.js";
+import { quantizeQ8_0 } from "../tensor/gguf/index.js";
+import type { InputBlocks } from "./input-blocks.js";
+
+/**
+ * Chunk access to encoded tensors for the chunked merges: decode elements [start, start + n) of a
+ * stored input into a float32 chunk, and encode a float32 chunk into its place in the output's
+ * stored bytes. Chunks stay in the CPU caches; nothing the size of a tensor is ever decoded.
+ */
+
+/** Input dtypes a chunk can be decoded from, and their element sizes. */
+export function chunkInputBytes(dtype: DType): number | undefined {
+  return dtype === "BF16" || dtype === "F16" ? 2 : dtype === "F32" ? 4 : undefined;
+}
+
+/** Output dtypes a chunk can be encoded to (Q8_0 when chunks are whole 32-value blocks). */
+export function isChunkOutput(dtype: DType, chunk: number, split: number): boolean {
+  if (dtype === "Q8_0") return chunk % 32 === 0 && split % 32 === 0;
+  return dtype === "BF16" || dtype === "F16" || dtype === "F32" || dtype === "F64";
+}
+
+/**
+ * Decodes elements [start, start + dst.length) into `dst`; returns false when any is NaN or ±Inf
+ * (bf16 checks while decoding, for free; with `check` the others look at the decoded chunk while it
+ * is in cache, without it they always return true).
+ */
+export type ChunkDecoder = (start: number, dst: Float32Array) => boolean;
+
+export function chunkDecoder(dtype: DType, input: InputBlocks, check: boolean): ChunkDecoder {
+  const allFinite = check ? probeFinite : () => true;
+  switch (dtype) {
+    case "BF16":
+      return (start, dst) => {
+        const n = dst.length;
+        const b = input.block(start, start + n);
+        const at = start - b.first;
+        if (b.words && (at & 1) === 0 && dst.byteOffset % 4 === 0) {
+          const pairs = n >>> 1;
+          let finite = bf16PairsToF32(b.words, at >>> 1, pairs, int32Of(dst));
+          if (n & 1) {
+            dst[n - 1] = bf16ToF32(b.halves!.subarray(at + n - 1, at + n))[0];
+            finite &&= Number.isFinite(dst[n - 1]);
+          }
+          return finite;
+        }
+        return probeFinite(bf16ToF32(b.halves!.subarray(at, at + n), dst));
+      };
+    case "F16":
+      return (start, dst) => {
+        const b = input.block(start, start + dst.length);
+        const at = start - b.first;
+        return allFinite(f16ToF32(b.halves!.subarray(at, at + dst.length), dst));
+      };
+    case "F32":
+      return (start, dst) => {
+        const b = input.block(start, start + dst.length);
+        const at = start - b.first;
+        dst.set(b.floats!.subarray(at, at + dst.length));
+        return allFinite(dst);
+      };
+    default:
+      throw new RangeError(`no chunk decoder for ${dtype}`);
+  }
+}
+
+/**
+ * The int32 view of a float32 chunk, made once per chunk array: creating a typed-array view per
+ * chunk costs more than decoding a few thousand values.
+ */
+const int32Views = new WeakMap<Float32Array, Int32Array>();
+
+function int32Of(values: Float32Array): Int32Array {
+  let view = int32Views.get(values);
+  if (view === undefined) {
+    view = new Int32Array(values.buffer, values.byteOffset, values.length);
+    int32Views.set(values, view);
+  }
+  return view;
+}
+
+/** x * 0 is 0 for finite x and NaN for NaN/Inf: one branch-free pass decides. */
+function probeFinite(values: Float32Array): boolean {
+  let probe = 0;
+  for (let i = 0; i < values.length; i++) probe += values[i] * 0;
+  return probe === 0;
+}
+
+/** Encodes `values` as output elements [start, start + values.length). */
+export type ChunkEncoder = (start: number, values: Float32Array) => void;
+
+export function chunkEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
+  switch (dtype) {
+    case "BF16": {
+      const halves = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >>> 1);
+      const words = out.byteOffset % 4 === 0 ? new Int32Array(out.buffer, out.byteOffset, out.byteLength >>> 2) : undefined;
+      return (start, values) => {
+        const pairs = values.length >>> 1;
+        if (words && (start & 1) === 0 && values.byteOffset % 4 === 0 && (values.length & 1) === 0) {
+          if (f32ToBf16Pairs(int32Of(values), pairs, words, start >>> 1)) return;
+        }
+        f32ToBf16(values, halves.subarray(start, start + values.length));
+      };
+    }
+    case "F16": {
+      const halves = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >>> 1);
+      return (start, values) => void f32ToF16(values, halves.subarray(start, start + values.length));
+    }
+    case "F32": {
+      const floats = new Float32Array(out.buffer, out.byteOffset, out.byteLength >>> 2);
+      return (start, values) => floats.set(values, start);
+    }
+    case "F64": {
+      const doubles = new Float64Array(out.buffer, out.byteOffset, out.byteLength >>> 3);
+      return (start, values) => doubles.set(values, start);
+    }
+    case "Q8_0":
+      return (start, values) => out.set(quantizeQ8_0(values, start), (start / 32) * 34);
+    default:
+      throw new RangeError(`no chunk encoder for ${dtype}`);
+  }
+}

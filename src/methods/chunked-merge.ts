@@ -1,0 +1,94 @@
+import type { RandomSource } from "./create-random.js";
+import type { MergeInput, MergeMethod } from "./define-merge-method.js";
+
+/**
+ * The chunked form of a merge: the same maths as a method's `merge`, over inputs read a chunk at a
+ * time, so the executor never holds a tensor as float32 and its working set stays in the CPU
+ * caches. `merge` stays the definition; a chunked form must give its bits exactly (for every input,
+ * NaN and Inf included) and draw random numbers in the same order. test/methods/chunked-merge.test.ts
+ * checks that on random configurations, chunk sizes and odd lengths.
+ */
+
+/** What a method knows about a tensor before reading it: enough to choose its chunked form. */
+export interface ChunkedMergeSetup<G, P> {
+  readonly tensorName: string;
+  readonly shape: readonly number[];
+  /** Number of non-base inputs (`tensors` of MergeInput). */
+  readonly models: number;
+  /** Whether a base tensor is given. */
+  readonly hasBase: boolean;
+  readonly params: G;
+  readonly perModel: readonly P[];
+}
+
+/** Decodes elements [start, start + dst.length) of one input into `dst`. */
+export type ChunkRead = (start: number, dst: Float32Array) => void;
+
+/** A tensor's inputs and output, a chunk at a time (for multi-pass chunked forms). */
+export interface ChunkedTensors {
+  /** Elements in every input and in the output. */
+  readonly length: number;
+  /** Elements per chunk the reader prefers (a multiple of 32); the last chunk may be shorter. */
+  readonly chunk: number;
+  readonly tensors: readonly ChunkRead[];
+  readonly base: ChunkRead | undefined;
+  /** Stores output elements [start, start + values.length); each element is written once. */
+  readonly write: (start: number, values: Float32Array) => void;
+  /** The same random source `merge` would get. */
+  readonly random: RandomSource;
+}
+
+export type ChunkedMerge =
+  /**
+   * Output element i depends only on element i of each input: any range of elements merges on its
+   * own (so the executor may also split a tensor between threads). `map` fills `out` from
+   * equally long chunks of the inputs and must not write to them.
+   */
+  | {
+      readonly kind: "elementwise";
+      map(tensors: readonly Float32Array[], base: Float32Array | undefined, out: Float32Array): void;
+    }
+  /** Needs the whole tensor (norms, selections, random streams): reads it in several passes. */
+  | { readonly kind: "passes"; run(io: ChunkedTensors): void };
+
+/**
+ * Runs a method's chunked form over in-memory tensors: what the executor does over encoded bytes,
+ * with plain Float32Arrays. Returns undefined when the method has no chunked form for this input
+ * (or the input carries replayed masks, which only `merge` takes).
+ */
+export function mergeChunked<G, P>(method: MergeMethod<G, P>, input: MergeInput<G, P>, chunk: number): Float32Array | undefined {
+  if (!method.chunked || input.masks) return undefined;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`);
+  const form = method.chunked({
+    tensorName: input.tensorName,
+    shape: input.shape,
+    models: input.tensors.length,
+    hasBase: input.base !== undefined,
+    params: input.params,
+    perModel: input.perModel,
+  });
+  if (!form) return undefined;
+  const n = (input.base ?? input.tensors[0]).length;
+  const out = new Float32Array(n);
+  if (form.kind === "elementwise") {
+    for (let start = 0; start < n; start += chunk) {
+      const end = Math.min(n, start + chunk);
+      form.map(
+        input.tensors.map((t) => t.subarray(start, end)),
+        input.base?.subarray(start, end),
+        out.subarray(start, end),
+      );
+    }
+    return out;
+  }
+  const reader = (t: Float32Array): ChunkRead => (start, dst) => dst.set(t.subarray(start, start + dst.length));
+  form.run({
+    length: n,
+    chunk,
+    tensors: input.tensors.map(reader),
+    base: input.base ? reader(input.base) : undefined,
+    write: (start, values) => out.set(values, start),
+    random: input.random,
+  });
+  return out;
+}

@@ -1,0 +1,98 @@
+import type { ChunkedMerge, ChunkedTensors } from "./chunked-merge.js";
+import { combineTaskVectorChunks, taskVectorL1, type ChunkTrim } from "./combine-task-vector-chunks.js";
+import type { CombineOptions } from "./combine-task-vectors.js";
+import type { RandomSource } from "./create-random.js";
+import { KEEP_BLOCK, drawKeepFlags } from "./random-keep-flags.js";
+import { rescaleFactor } from "./task-vectors.js";
+
+/**
+ * Chunked form of the DARE task-vector merges (random drop, Yu et al.,
+ * https://arxiv.org/abs/2311.03099). The whole-tensor path draws each model's keep flags in one
+ * stream, model after model; so does this, one pass per model in the same order, keeping the
+ * flags as bits (n/8 bytes per model) and the L1 norms before and after the drop, summed in index
+ * order. A last pass multiplies each task vector by its flags (`d * 1` or `d * 0`, the products the
+ * whole-tensor path stores) and combines.
+ */
+export function chunkedRandomMerge(args: {
+  densities: readonly number[];
+  weights: readonly number[];
+  rescale: boolean;
+  options: CombineOptions;
+}): ChunkedMerge {
+  return {
+    kind: "passes",
+    run(io) {
+      const trims: (ChunkTrim | undefined)[] = [];
+      // A Float64Array keeps a NaN factor's bits (a JS array of doubles may canonicalise them).
+      const scales = new Float64Array(args.densities.length);
+      args.densities.forEach((density, m) => {
+        if (density > 0 && density < 1) {
+          const keep = new Uint32Array(Math.ceil(io.length / 32));
+          const norms = dropPass(io, m, density, io.random, keep);
+          scales[m] = args.rescale ? rescaleFactor(norms[0], norms[1]) : 1;
+          trims.push((delta, _bits, start) => applyKeepBits(delta, keep, start));
+        } else if (density <= 0) {
+          // Bernoulli(0) drops everything without drawing; the norm after is 0, so no rescale.
+          scales[m] = 1;
+          trims.push((delta) => void delta.fill(0));
+        } else {
+          const l1 = args.rescale ? taskVectorL1(io, m) : 0;
+          scales[m] = args.rescale ? rescaleFactor(l1, l1) : 1;
+          trims.push(undefined);
+        }
+      });
+      combineTaskVectorChunks(io, trims, args.weights, scales, args.options);
+    },
+  };
+}
+
+/**
+ * Model `m`'s drop: draws its flags (exactly as randomlyDroppedTaskVector: one draw per element, in
+ * order), stores them as bits in `keep` and returns the L1 norms [before, after] of its task vector.
+ */
+function dropPass(io: ChunkedTensors, m: number, density: number, random: RandomSource, keep: Uint32Array): Float64Array {
+  const size = io.chunk;
+  const base = new Float32Array(size);
+  const x = new Float32Array(size);
+  const flags = new Float64Array(KEEP_BLOCK);
+  const norms = new Float64Array(2);
+  for (let start = 0; start < io.length; start += size) {
+    const length = Math.min(size, io.length - start);
+    io.base!(start, length === size ? base : base.subarray(0, length));
+    io.tensors[m](start, length === size ? x : x.subarray(0, length));
+    for (let from = 0; from < length; from += KEEP_BLOCK) {
+      const to = Math.min(length, from + KEEP_BLOCK);
+      drawKeepFlags(random, density, flags, to - from);
+      dropBlock(x, base, flags, from, to, start, keep, norms);
+    }
+  }
+  return norms;
+}
+
+/**
+ * One block of a drop pass: the norms of `d` and `d * flag` (carried in `norms`) and the flags as
+ * bits of `keep` at the elements' positions in the tensor (`offset` + index). A separate function
+ * for the reason given in task-vectors.ts.
+ */
+function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, from: number, to: number, offset: number, keep: Uint32Array, norms: Float64Array): void {
+  let before = norms[0];
+  let after = norms[1];
+  for (let i = from, j = 0; i < to; i++, j++) {
+    const d = Math.fround(x[i] - base[i]);
+    const flag = flags[j];
+    before += Math.abs(d);
+    after += Math.abs(d * flag);
+    const at = offset + i;
+    keep[at >>> 5] |= flag << (at & 31);
+  }
+  norms[0] = before;
+  norms[1] = after;
+}
+
+/** `delta[i] *= flag` for elements [start, start + delta.length), flags read from `keep`'s bits. */
+function applyKeepBits(delta: Float32Array, keep: Uint32Array, start: number): void {
+  for (let i = 0; i < delta.length; i++) {
+    const at = start + i;
+    delta[i] *= (keep[at >>> 5] >>> (at & 31)) & 1;
+  }
+}

@@ -1,0 +1,139 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createRandom, getMergeMethod, mergeChunked, mergeMethods, type AnyMergeMethod, type MergeInput } from "../../src/methods/index.js";
+import { caseCall } from "./case-input.js";
+import { loadCases, loadTensors } from "./conformance-fixtures.js";
+
+/**
+ * Differential test: every chunked form (the executor's fast path) against the method's own
+ * `merge`, bit for bit, on random configurations, lengths, chunk sizes (odd ones, 1, larger than
+ * the tensor) and values with ties, zeros, -0 and (sometimes) NaN/Inf.
+ */
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+function outcome(run: () => Float32Array | undefined): { bits?: number[]; error?: string; none?: true } {
+  try {
+    const out = run();
+    return out ? { bits: bits(out) } : { none: true };
+  } catch (error) {
+    return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
+  }
+}
+
+// Few distinct magnitudes (ties at every cut), exact zeros and cancellations, and plain floats.
+const value = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -4, max: 4 }).map((v) => v / 8) },
+  { weight: 3, arbitrary: fc.float({ min: -1, max: 1, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(-0, 1e-30, -3e38) },
+);
+const special = fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+const density = fc.oneof(fc.constantFrom(0, 0.01, 0.3, 0.5, 0.999, 1, 1.5, -0.2), fc.double({ min: 0.001, max: 1, noNaN: true }));
+const weight = fc.oneof(fc.constantFrom(0, 1, -0.5, 0.3), fc.double({ min: -2, max: 2, noNaN: true }));
+
+const config = fc.record({
+  method: fc.constantFrom("linear", "passthrough", "slerp", "task_arithmetic", "ties", "dare_ties", "dare_linear", "breadcrumbs_ties", "della"),
+  models: fc.integer({ min: 0, max: 4 }),
+  length: fc.integer({ min: 1, max: 260 }),
+  chunk: fc.oneof(fc.constantFrom(1, 3, 32, 64, 4096), fc.integer({ min: 1, max: 300 })),
+  values: fc.array(value, { minLength: 5 * 260, maxLength: 5 * 260 }),
+  specials: fc.array(fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), special), { maxLength: 3 }),
+  useSpecials: fc.boolean(),
+  densities: fc.array(density, { minLength: 4, maxLength: 4 }),
+  weights: fc.array(weight, { minLength: 5, maxLength: 5 }),
+  normalize: fc.boolean(),
+  rescale: fc.boolean(),
+  lambda: fc.constantFrom(1, 0.7, 2),
+  t: fc.constantFrom(0, 0.4, 1, 1.5),
+  seed: fc.nat(),
+});
+
+type Config = typeof config extends fc.Arbitrary<infer T> ? T : never;
+
+function inputFor(method: AnyMergeMethod, c: Config): MergeInput<unknown, unknown> {
+  const values = Float32Array.from(c.values);
+  // Specials land anywhere in the tensors in use (base and models).
+  if (c.useSpecials) for (const [at, v] of c.specials) values[Math.floor(at * (c.models + 1) * c.length)] = v;
+  const tensor = (i: number) => values.slice(i * c.length, (i + 1) * c.length);
+  const models = method.name === "passthrough" ? 1 : method.name === "slerp" ? Math.min(c.models, 1) : Math.max(c.models, method.name === "linear" ? 1 : 0);
+  const global: Record<string, unknown> =
+    method.name === "slerp" ? { t: c.t } : method.name === "linear" ? { normalize: c.normalize } : method.name === "passthrough" ? {} : { normalize: c.normalize, rescale: c.rescale, lambda: c.lambda };
+  const perModel = Array.from({ length: models }, (_, m) =>
+    method.perModel.parse(method.name === "slerp" ? {} : method.name === "passthrough" ? { scale: c.weights[m] } : { weight: c.weights[m], density: c.densities[m] }),
+  );
+  return {
+    tensorName: "t",
+    shape: [c.length],
+    tensors: Array.from({ length: models }, (_, m) => tensor(m + 1)),
+    base: method.base === "input" ? undefined : tensor(0),
+    perModel,
+    params: method.params.parse(global),
+    random: createRandom(c.seed),
+  };
+}
+
+describe("chunked merges", () => {
+  it("give merge's bits, errors and random draws for random configurations and chunk sizes", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(config, (c) => {
+        const method = getMergeMethod(c.method);
+        const whole = outcome(() => method.merge(inputFor(method, c)));
+        const chunked = outcome(() => mergeChunked(method, inputFor(method, c), c.chunk));
+        if (chunked.none) return;
+        compared++;
+        expect(chunked).toEqual(whole);
+      }),
+      // FC_RUNS=20000 for a deeper search (about a minute).
+      { numRuns: Number(process.env.FC_RUNS ?? 1500) },
+    );
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it("exist for the benchmarked methods and the configurations the executor relies on", () => {
+    const n = 100;
+    const t = (s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i + s));
+    const form = (name: string, models: number, perModel: object, params: object = {}) => {
+      const method = getMergeMethod(name);
+      return method.chunked?.({
+        tensorName: "t",
+        shape: [n],
+        models,
+        hasBase: method.base !== "input",
+        params: method.params.parse(params),
+        perModel: Array.from({ length: models }, () => method.perModel.parse(perModel)),
+      })?.kind;
+    };
+    expect(form("linear", 3, { weight: 1 })).toBe("elementwise");
+    expect(form("task_arithmetic", 2, { weight: 1 })).toBe("elementwise");
+    expect(form("ties", 2, { weight: 1 })).toBe("elementwise");
+    expect(form("ties", 2, { weight: 1, density: 0.5 })).toBe("passes");
+    expect(form("dare_ties", 2, { weight: 1, density: 0.5 })).toBe("passes");
+    expect(form("dare_linear", 2, { weight: 1, density: 0.5 })).toBe("passes");
+    expect(form("slerp", 1, {}, { t: 0.3 })).toBe("passes");
+    expect(form("della", 2, { weight: 1, density: 0.5 })).toBeUndefined();
+    expect(form("karcher", 2, {})).toBeUndefined();
+    // Replayed masks are a test hook of merge only.
+    const method = getMergeMethod("dare_ties");
+    const input = { tensorName: "t", shape: [n], tensors: [t(1)], base: t(0), perModel: [method.perModel.parse({ weight: 1, density: 0.5 })], params: method.params.parse({}), random: createRandom(1), masks: [new Uint8Array(n)] };
+    expect(mergeChunked(method, input, 8)).toBeUndefined();
+    expect(Object.keys(mergeMethods)).toContain("dare_ties");
+  });
+
+  it("give merge's bits on every conformance case that has a chunked form", async () => {
+    const tensors = await loadTensors();
+    let compared = 0;
+    for (const c of loadCases()) {
+      if (c.expected === null) continue;
+      const method = getMergeMethod(c.method);
+      const whole = method.merge(caseCall(method, c, tensors, createRandom(c.id), false).input);
+      for (const chunk of [1, 7, 64]) {
+        const chunked = mergeChunked(method, caseCall(method, c, tensors, createRandom(c.id), false).input, chunk);
+        if (!chunked) continue;
+        compared++;
+        expect(bits(chunked), `${c.id} chunk ${chunk}`).toEqual(bits(whole));
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+});
