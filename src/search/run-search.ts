@@ -1,28 +1,28 @@
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { rm } from "node:fs/promises";
 import { SmeltError } from "../errors.js";
-import { scratchRoot } from "../scratch-root.js";
-import { createLlamaBackend, loadTask, type EvalBackend, type LoadedTask } from "../eval/index.js";
+import { createLlamaBackend, loadTask, type EvalBackend } from "../eval/index.js";
 import { createMergePool } from "../merge/index.js";
 import { mergeMethods } from "../methods/index.js";
-import { referenceKey, replayState, type CandidateId, type ReplayState, type Run } from "../store/index.js";
+import { scratchRoot } from "../scratch-root.js";
+import { replayState, type CandidateId, type ReplayState, type Run } from "../store/index.js";
 import { createSearchOptimiser } from "./create-search-optimiser.js";
 import { decodeCandidate } from "./decode-candidate.js";
-import type { MethodPortfolio, PortfolioCandidate } from "./method-portfolio.js";
-import { mergeCandidate, type MergedCandidate } from "./search-loop/candidate-work.js";
+import type { PortfolioCandidate } from "./method-portfolio.js";
+import type { MergedCandidate } from "./search-loop/candidate-work.js";
+import { openCandidateScratch } from "./search-loop/candidate-scratch.js";
 import { drain, EventQueue } from "./search-loop/event-queue.js";
 import { finalists } from "./search-loop/finalists.js";
+import { finishCandidate } from "./search-loop/finish-candidate.js";
+import { keepBest } from "./search-loop/keep-best.js";
 import { liveEvents } from "./search-loop/live-events.js";
+import { settle, startMerge, type LoopContext, type MethodTable } from "./search-loop/loop-context.js";
 import { openSearch } from "./search-loop/open-search.js";
-import { referenceGguf } from "./search-loop/reference-gguf.js";
 import { pauseGate } from "./search-loop/pause-gate.js";
-import { scoreModel, type ModelScore } from "./search-loop/score-model.js";
-import type { SearchEvent, SearchStage } from "./search-loop/search-events.js";
+import { scoreHeldout } from "./search-loop/score-heldout.js";
+import { referenceModels, scoreReference } from "./search-loop/score-reference.js";
+import type { SearchEvent } from "./search-loop/search-events.js";
 import type { SearchOptions } from "./search-loop/search-options.js";
 import { earlierSessionsSeconds } from "./search-loop/session-seconds.js";
-import type { SearchSpace } from "./search-space.js";
 
 export interface SearchSummary {
   readonly runId: string;
@@ -31,8 +31,6 @@ export interface SearchSummary {
   readonly evaluations: number;
   readonly best: string | undefined;
 }
-
-type MethodTable = Readonly<Record<string, Parameters<typeof decodeCandidate>[1]>>;
 
 /**
  * The search loop (house style §10: the iterator does the work, `search` drains it). It proposes
@@ -56,14 +54,7 @@ export async function* searchIter(target: { spacePath: string } | { resume: stri
   const opened = yield* liveEvents(open, (o) => o.run.close());
   const { run, space } = opened;
   const options = withRecordedScoring(given, run);
-  const tmpRoot = options.tmpDir ?? scratchRoot();
-  // A killed session leaves its candidate folder behind; we hold the run's lock, so it is stale.
-  // The prefix names the run folder too: runs of one id in two runs folders are different runs.
-  const prefix = `smelt-${run.id}-${createHash("sha256").update(resolve(run.dir)).digest("hex").slice(0, 8)}-`;
-  for (const stale of await readdir(tmpRoot).catch(() => [] as string[])) {
-    if (stale.startsWith(prefix)) await rm(join(tmpRoot, stale), { recursive: true, force: true });
-  }
-  const tmpDir = await mkdtemp(join(tmpRoot, prefix));
+  const tmpDir = await openCandidateScratch(run, options.tmpDir ?? scratchRoot());
   const pool = options.pool ?? createMergePool(options.mergeThreads ?? 1);
   let backend: EvalBackend | undefined = options.backend;
   const queue = new EventQueue();
@@ -217,105 +208,6 @@ export async function search(target: { spacePath: string } | { resume: string },
   }
 }
 
-interface LoopContext {
-  readonly run: Run;
-  readonly space: SearchSpace;
-  readonly tasks: readonly LoadedTask[];
-  readonly backend: EvalBackend;
-  readonly pool: ReturnType<typeof createMergePool>;
-  readonly tmpDir: string;
-  readonly options: SearchOptions;
-  readonly now: () => number;
-  readonly emit: (e: SearchEvent) => void;
-  readonly methods: MethodTable;
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(p: Promise<T>): Promise<Settled<T>> {
-  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
-}
-
-function startMerge(ctx: LoopContext, id: CandidateId, stage: SearchStage): Promise<MergedCandidate> {
-  const proposed = replayState(ctx.run.entries, ctx.run.files.journal).proposed.get(id)!;
-  const p = mergeCandidate({ id, stage, recipe: proposed.recipe, space: ctx.space, tmpDir: ctx.tmpDir, pool: ctx.pool, emit: ctx.emit, now: ctx.now, hub: ctx.options.hub });
-  p.catch(() => {});
-  return p;
-}
-
-/** Journals the merge and the score of one candidate; a failure anywhere is journaled, not thrown. */
-async function* finishCandidate(ctx: LoopContext, id: CandidateId, merged: Settled<MergedCandidate>): AsyncGenerator<SearchEvent, (ModelScore & { seconds: { merge: number; write: number; load: number; score: number } }) | undefined> {
-  if (!merged.ok) {
-    await ctx.run.append({ kind: "candidate-failed", id, phase: "merge", reason: errorText(merged.error) });
-    return undefined;
-  }
-  const m = merged.value;
-  await ctx.run.append({ kind: "candidate-merged", id, seconds: m.seconds, bytes: m.bytes });
-  const limit = ctx.options.candidateTimeoutSeconds;
-  try {
-    const score = await scoreModel({
-      backend: ctx.backend, path: m.path, tasks: ctx.tasks, objectives: ctx.space.objectives, split: "validation", limit: ctx.options.limit,
-      id, stage: "search", emit: ctx.emit, now: ctx.now, deadline: limit === undefined ? undefined : ctx.now() + limit * 1000,
-    });
-    await ctx.run.append({ kind: "candidate-scored", id, split: "validation", tasks: score.tasks, fitness: score.fitness, seconds: score.seconds });
-    return { ...score, seconds: { ...m.seconds, ...score.seconds } };
-  } catch (error) {
-    const phase = error instanceof SmeltError && error.code === "eval-backend" ? "load" : "score";
-    await ctx.run.append({ kind: "candidate-failed", id, phase, reason: errorText(error) });
-    return undefined;
-  }
-}
-
-async function* scoreReference(ctx: LoopContext, state: ReplayState, ref: { model: string; label: string; role: "base" | "source" }, split: "validation" | "test"): AsyncGenerator<SearchEvent, void> {
-  const cached = state.references.get(referenceKey(ref.label, split));
-  if (cached) {
-    yield { type: "reference", model: ref.label, role: ref.role, split, fitness: cached.fitness ?? Number.NaN, tasks: cached.tasks, cached: true };
-    return;
-  }
-  const path = await referenceGguf(ref, ctx.run.dir, ctx.space.out_type, ctx.options.hub);
-  const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split, limit: ctx.options.limit, id: ref.label, stage: "reference", emit: ctx.emit, now: ctx.now });
-  await ctx.run.append({ kind: "reference-scored", model: ref.label, role: ref.role, split, tasks: score.tasks, fitness: score.fitness });
-  yield { type: "reference", model: ref.label, role: ref.role, split, fitness: score.fitness, tasks: score.tasks, cached: false };
-}
-
-async function* scoreHeldout(ctx: LoopContext, id: CandidateId): AsyncGenerator<SearchEvent, void> {
-  const kept = ctx.run.candidatePath(id);
-  let path = kept;
-  let temp: string | undefined;
-  try {
-    if (!existsSync(kept)) {
-      const m = await startMerge(ctx, id, "heldout");
-      path = temp = m.path;
-    }
-    const score = await scoreModel({ backend: ctx.backend, path, tasks: ctx.tasks, objectives: ctx.space.objectives, split: "test", limit: ctx.options.limit, id, stage: "heldout", emit: ctx.emit, now: ctx.now });
-    await ctx.run.append({ kind: "heldout-scored", id, split: "test", tasks: score.tasks, fitness: score.fitness, seconds: score.seconds });
-    yield { type: "heldout", id, fitness: score.fitness, tasks: score.tasks };
-  } catch (error) {
-    await ctx.run.append({ kind: "candidate-failed", id, phase: "heldout", reason: errorText(error) });
-  } finally {
-    if (temp) await rm(temp, { force: true });
-  }
-}
-
-/** Keeps the best `keep` candidates' GGUFs in the run folder, dropping the ones pushed out. */
-async function keepBest(ctx: LoopContext, id: CandidateId, merged: Settled<MergedCandidate>): Promise<void> {
-  const keep = ctx.options.keep ?? 0;
-  if (keep <= 0 || !merged.ok) return;
-  const ranked = [...replayState(ctx.run.entries, ctx.run.files.journal).scored.values()].sort((a, b) => b.fitness - a.fitness).map((s) => s.id);
-  const top = new Set(ranked.slice(0, keep));
-  if (top.has(id)) {
-    await mkdir(ctx.run.files.candidates, { recursive: true });
-    await copyFile(merged.value.path, ctx.run.candidatePath(id));
-  }
-  for (const other of ranked.slice(keep)) await rm(ctx.run.candidatePath(other), { force: true });
-}
-
-/** The base and the source models, labelled as the space names them (the base by its file name, a Hub base by its name without the pinned commit). */
-function referenceModels(space: SearchSpace): { model: string; label: string; role: "base" | "source" }[] {
-  const base = space.base_model ? [{ model: space.base_model, label: basename(space.base_model).replace(/@[0-9a-f]{40}$/, ""), role: "base" as const }] : [];
-  return [...base, ...space.models.map((m) => ({ model: m.model, label: m.name, role: "source" as const }))];
-}
-
 function candidateId(index: number): CandidateId {
   return `c${String(index + 1).padStart(4, "0")}` as CandidateId;
 }
@@ -333,9 +225,5 @@ function bestCandidate(state: ReplayState): string | undefined {
   let best: { id: string; fitness: number } | undefined;
   for (const s of state.scored.values()) if (!best || s.fitness > best.fitness) best = { id: s.id, fitness: s.fitness };
   return best?.id;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
