@@ -33,6 +33,8 @@ export interface KernelExports {
   addLowDigits(keys: number, n: number, high: number, low: number): void;
   keepAtOrAbove(bits: number, n: number, key: number, ties: number): number;
   addDots(v0: number, v1: number, n: number, sums: number): void;
+  anyNonFinite16(src: number, n: number, mask: number): number;
+  anyNonFinite32(src: number, n: number): number;
 }
 
 /**

@@ -8,6 +8,7 @@ export { tiesConsensus } from "./ties-consensus";
 export { taskVector, taskVectorL1, addL1, dropBlock, applyKeepBits } from "./task-vectors";
 export { addHighDigits, addLowDigits, keepAtOrAbove } from "./digits";
 export { addDots } from "./slerp";
+export { anyNonFinite16, anyNonFinite32 } from "./non-finite";
 
 /** First byte above the module's static data: where the caller may start using memory. */
 export function heapBase(): usize {
