@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { TensorFormatError } from "../errors.js";
+import { scratchBytes, simdKernels } from "../methods/wasm/index.js";
 import type { EncodedTensor } from "./step-task.js";
 
 /**
@@ -30,7 +31,8 @@ export interface InputBlocks {
  * Opens an input of a chunked step. Stored bytes the executor already read are one block; a file
  * span is read here, `blockElements` at a time (or more, when asked for more), with positioned
  * reads into a buffer reused from task to task (`slot` picks it): the executor then holds none of
- * the inputs in memory, and each worker reads its own from the page cache.
+ * the inputs in memory, and each worker reads its own from the page cache. With the SIMD kernels
+ * the buffer is kernel scratch (valid for the current step), so the kernels decode blocks in place.
  */
 export function openInputBlocks(input: EncodedTensor, elementBytes: number, slot: number, blockElements: number): InputBlocks {
   if (input.bytes) {
@@ -40,13 +42,20 @@ export function openInputBlocks(input: EncodedTensor, elementBytes: number, slot
   const span = input.file;
   const total = span.length / elementBytes;
   const fd = openSync(span.path, "r");
+  const scratch = simdKernels() !== undefined;
+  let own: Uint8Array | undefined;
+  const buffer = (bytes: number) => {
+    if (!scratch) return blockBuffer(slot, bytes);
+    if (!own || own.byteLength < bytes) own = scratchBytes(Math.max(bytes, blockElements * elementBytes));
+    return own.subarray(0, bytes);
+  };
   let current: InputBlock | undefined;
   return {
     blockElements,
     block(start, end) {
       if (current && start >= current.first && end <= current.first + current.count) return current;
       const count = Math.min(total - start, Math.max(end - start, blockElements));
-      const bytes = blockBuffer(slot, count * elementBytes);
+      const bytes = buffer(count * elementBytes);
       readFully(fd, bytes, span.offset + start * elementBytes, span.path);
       current = makeBlock(bytes, start, elementBytes);
       return current;

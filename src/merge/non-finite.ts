@@ -2,6 +2,7 @@ import { SmeltError } from "../errors.js";
 import { decodeFloat } from "../tensor/codecs/index.js";
 import type { DType, FloatDType } from "../tensor/dtype.js";
 import type { InputBlocks } from "./input-blocks.js";
+import { simdAnyNonFinite } from "../methods/wasm/index.js";
 
 /**
  * NaN/±Inf found in one input of a step: how many, and the first (flat index and value). Workers
@@ -40,9 +41,13 @@ export function scanNonFinite(dtype: DType, input: InputBlocks, start: number, e
 
 /**
  * Whether a stored BF16, F16 or F32 run of elements holds any NaN or ±Inf, from the exponent bits:
- * a few integer operations per element, no decoding.
+ * a few integer operations per element, no decoding (on the SIMD kernels for bytes in their memory).
  */
 export function anyNonFinite(dtype: DType, bytes: Uint8Array): boolean {
+  if (dtype === "BF16" || dtype === "F16" || dtype === "F32") {
+    const simd = simdAnyNonFinite(dtype, bytes);
+    if (simd !== undefined) return simd;
+  }
   if (dtype === "F32") {
     const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
     // The inverted exponent is 0 only when the exponent is all ones, and 0 - 1 is the only negative result.

@@ -3,6 +3,7 @@ import { bf16ToF32, decodeFloat, f16ToF32 } from "../tensor/codecs/index.js";
 import type { DType } from "../tensor/dtype.js";
 import { dequantize } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
+import { resetKernelScratch, scratchFloats, simdKernels } from "../methods/wasm/index.js";
 import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
 import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
 import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
@@ -14,6 +15,8 @@ import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
  * the output it fills; runs inline or inside a worker thread.
  */
 export function runStep(task: StepTask): StepResult {
+  // Kernel scratch holds one step's buffers (see methods/wasm/kernel-scratch.ts).
+  resetKernelScratch();
   const count = task.shape.reduce((a, b) => a * b, 1);
   if (task.path === "whole") return runWhole(task, count);
   const form = chunkedForm(task.method, {
@@ -137,11 +140,13 @@ function encoder(task: StepTask): (start: number, values: Float32Array) => void 
 
 /**
  * Chunk buffers reused by every chunked step on this thread (a few KiB each): the whole working
- * set of a chunked merge, small enough to stay in the CPU caches.
+ * set of a chunked merge, small enough to stay in the CPU caches. With the SIMD kernels they are
+ * kernel scratch, taken afresh each step.
  */
 let chunkBuffers: Float32Array[] = [];
 
 function chunkScratch(count: number, size: number): Float32Array[] {
+  if (simdKernels()) return Array.from({ length: count }, () => scratchFloats(size));
   if (chunkBuffers.length < count || chunkBuffers[0].length !== size) {
     chunkBuffers = Array.from({ length: Math.max(count, chunkBuffers.length) }, () => new Float32Array(size));
   }

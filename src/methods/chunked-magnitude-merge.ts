@@ -4,6 +4,7 @@ import type { CombineOptions } from "./combine-task-vectors.js";
 import { ABS_MASK, addHighDigits, addLowDigits, cutDigit } from "./select-top-k.js";
 import { keepAtOrAbove, magnitudeKeepCount } from "./sparsify-magnitude.js";
 import { addL1, rescaleFactor, taskVector, taskVectorWithL1 } from "./task-vectors.js";
+import { scratchWords } from "./wasm/kernel-scratch.js";
 
 /**
  * Chunked form of the TIES-style task-vector merges (magnitude trim, Yadav et al.,
@@ -29,6 +30,7 @@ export function chunkedMagnitudeMerge(args: {
       const where = { method: args.method, tensor: args.tensorName };
       // Every k is checked first: the whole-tensor path refuses a k of 0 before any output too.
       const keeps = args.densities.map((density) => magnitudeKeepCount(io.length, density, where));
+      const tables: DigitTables = { highEven: scratchWords(65536), highOdd: scratchWords(65536), low: scratchWords(65536) };
       const trims: (ChunkTrim | undefined)[] = [];
       // A Float64Array keeps a NaN factor's bits (a JS array of doubles may canonicalise them).
       const scales = new Float64Array(keeps.length);
@@ -39,7 +41,7 @@ export function chunkedMagnitudeMerge(args: {
           scales[m] = args.rescale ? rescaleFactor(l1, l1) : 1;
           return;
         }
-        const cut = selectCut(io, m, k, args.rescale);
+        const cut = selectCut(io, m, k, args.rescale, tables);
         scales[m] = args.rescale ? rescaleFactor(cut.before, trimmedL1(io, m, cut.key, cut.ties)) : 1;
         let tiesLeft = cut.ties;
         trims.push((delta, bits) => {
@@ -51,16 +53,19 @@ export function chunkedMagnitudeMerge(args: {
   };
 }
 
-// Digit tables, reused by every call (a run is synchronous, one at a time per thread).
-const highEven = new Uint32Array(65536);
-const highOdd = new Uint32Array(65536);
-const low = new Uint32Array(65536);
+/** 16-bit digit counts of one selection (kernel scratch, valid for the current step). */
+interface DigitTables {
+  readonly highEven: Uint32Array;
+  readonly highOdd: Uint32Array;
+  readonly low: Uint32Array;
+}
 
 /**
  * The k-th largest |d| of model `m`'s task vector as a key and the ties kept at it (what
  * topKThreshold gives for the whole vector), plus the vector's L1 norm when `withL1`.
  */
-function selectCut(io: ChunkedTensors, m: number, k: number, withL1: boolean): { key: number; ties: number; before: number } {
+function selectCut(io: ChunkedTensors, m: number, k: number, withL1: boolean, tables: DigitTables): { key: number; ties: number; before: number } {
+  const { highEven, highOdd, low } = tables;
   highEven.fill(0);
   highOdd.fill(0);
   let before = 0;

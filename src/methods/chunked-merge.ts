@@ -1,5 +1,6 @@
 import type { RandomSource } from "./create-random.js";
 import type { MergeInput, MergeMethod } from "./define-merge-method.js";
+import { resetKernelScratch, scratchFloats } from "./wasm/kernel-scratch.js";
 
 /**
  * The chunked form of a merge: the same maths as a method's `merge`, over inputs read a chunk at a
@@ -53,8 +54,9 @@ export type ChunkedMerge =
 
 /**
  * Runs a method's chunked form over in-memory tensors: what the executor does over encoded bytes,
- * with plain Float32Arrays. Returns undefined when the method has no chunked form for this input
- * (or the input carries replayed masks, which only `merge` takes).
+ * with plain Float32Arrays, chunks copied through kernel scratch as the executor decodes into it
+ * (so the SIMD kernels run when they are in use). Returns undefined when the method has no chunked
+ * form for this input (or the input carries replayed masks, which only `merge` takes).
  */
 export function mergeChunked<G, P>(method: MergeMethod<G, P>, input: MergeInput<G, P>, chunk: number): Float32Array | undefined {
   if (!method.chunked || input.masks) return undefined;
@@ -68,16 +70,21 @@ export function mergeChunked<G, P>(method: MergeMethod<G, P>, input: MergeInput<
     perModel: input.perModel,
   });
   if (!form) return undefined;
+  resetKernelScratch();
   const n = (input.base ?? input.tensors[0]).length;
   const out = new Float32Array(n);
   if (form.kind === "elementwise") {
+    const size = Math.min(chunk, n);
+    const tensors = input.tensors.map(() => scratchFloats(size));
+    const base = input.base ? scratchFloats(size) : undefined;
+    const result = scratchFloats(size);
     for (let start = 0; start < n; start += chunk) {
       const end = Math.min(n, start + chunk);
-      form.map(
-        input.tensors.map((t) => t.subarray(start, end)),
-        input.base?.subarray(start, end),
-        out.subarray(start, end),
-      );
+      const view = (a: Float32Array) => (end - start === size ? a : a.subarray(0, end - start));
+      input.tensors.forEach((t, m) => tensors[m].set(t.subarray(start, end)));
+      base?.set(input.base!.subarray(start, end));
+      form.map(tensors.map(view), base && view(base), view(result));
+      out.set(view(result), start);
     }
     return out;
   }

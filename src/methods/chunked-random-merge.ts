@@ -1,9 +1,11 @@
 import type { ChunkedMerge, ChunkedTensors } from "./chunked-merge.js";
 import { combineTaskVectorChunks, taskVectorL1, type ChunkTrim } from "./combine-task-vector-chunks.js";
 import type { CombineOptions } from "./combine-task-vectors.js";
-import type { RandomSource } from "./create-random.js";
-import { KEEP_BLOCK, drawKeepFlags } from "./random-keep-flags.js";
+import { isBulkRandom, type RandomSource } from "./create-random.js";
+import { KEEP_BLOCK, drawKeepFlags, flagsOfDraws, keepCut } from "./random-keep-flags.js";
 import { rescaleFactor } from "./task-vectors.js";
+import { scratchDoubles, scratchFloats, scratchWords } from "./wasm/kernel-scratch.js";
+import { simdApplyKeepBits, simdDropBlock } from "./wasm/simd-task-vectors.js";
 
 /**
  * Chunked form of the DARE task-vector merges (random drop, Yu et al.,
@@ -11,7 +13,8 @@ import { rescaleFactor } from "./task-vectors.js";
  * stream, model after model; so does this, one pass per model in the same order, keeping the
  * flags as bits (n/8 bytes per model) and the L1 norms before and after the drop, summed in index
  * order. A last pass multiplies each task vector by its flags (`d * 1` or `d * 0`, the products the
- * whole-tensor path stores) and combines.
+ * whole-tensor path stores) and combines. Keep bits and chunks are kernel scratch: with the SIMD
+ * kernels, the drop and the flags' product run there (wasm/simd-task-vectors.ts), on the same draws.
  */
 export function chunkedRandomMerge(args: {
   densities: readonly number[];
@@ -25,10 +28,11 @@ export function chunkedRandomMerge(args: {
       const trims: (ChunkTrim | undefined)[] = [];
       // A Float64Array keeps a NaN factor's bits (a JS array of doubles may canonicalise them).
       const scales = new Float64Array(args.densities.length);
+      const scratch = dropScratch(io.chunk);
       args.densities.forEach((density, m) => {
         if (density > 0 && density < 1) {
-          const keep = new Uint32Array(Math.ceil(io.length / 32));
-          const norms = dropPass(io, m, density, io.random, keep);
+          const keep = scratchWords(Math.ceil(io.length / 32)).fill(0);
+          const norms = dropPass(io, m, density, io.random, keep, scratch);
           scales[m] = args.rescale ? rescaleFactor(norms[0], norms[1]) : 1;
           trims.push((delta, _bits, start) => applyKeepBits(delta, keep, start));
         } else if (density <= 0) {
@@ -46,27 +50,47 @@ export function chunkedRandomMerge(args: {
   };
 }
 
+/** Buffers of the drop passes (kernel scratch for the current step). */
+interface DropScratch {
+  readonly base: Float32Array;
+  readonly x: Float32Array;
+  readonly draws: Uint32Array;
+  readonly flags: Float64Array;
+  readonly norms: Float64Array;
+}
+
+function dropScratch(chunk: number): DropScratch {
+  return { base: scratchFloats(chunk), x: scratchFloats(chunk), draws: scratchWords(KEEP_BLOCK), flags: new Float64Array(KEEP_BLOCK), norms: scratchDoubles(2) };
+}
+
 /**
  * Model `m`'s drop: draws its flags (exactly as randomlyDroppedTaskVector: one draw per element, in
  * order), stores them as bits in `keep` and returns the L1 norms [before, after] of its task vector.
  */
-function dropPass(io: ChunkedTensors, m: number, density: number, random: RandomSource, keep: Uint32Array): Float64Array {
+function dropPass(io: ChunkedTensors, m: number, density: number, random: RandomSource, keep: Uint32Array, scratch: DropScratch): Float64Array {
   const size = io.chunk;
-  const base = new Float32Array(size);
-  const x = new Float32Array(size);
-  const flags = new Float64Array(KEEP_BLOCK);
-  const norms = new Float64Array(2);
+  const { base, x, draws, flags, norms } = scratch;
+  const cut = keepCut(density);
+  norms.fill(0);
   for (let start = 0; start < io.length; start += size) {
     const length = Math.min(size, io.length - start);
     io.base!(start, length === size ? base : base.subarray(0, length));
     io.tensors[m](start, length === size ? x : x.subarray(0, length));
     for (let from = 0; from < length; from += KEEP_BLOCK) {
       const to = Math.min(length, from + KEEP_BLOCK);
-      drawKeepFlags(random, density, flags, to - from);
+      if (isBulkRandom(random)) {
+        // The raw draws once; the kernel turns them into flags, or they are turned into flags here.
+        random.fillBits(draws, to - from);
+        if (simdDropBlock(x, base, draws, cut, from, to, start, keep, norms)) continue;
+        flagsOfDraws(draws, cut, flags, to - from);
+      } else {
+        drawKeepFlags(random, density, flags, to - from);
+      }
       dropBlock(x, base, flags, from, to, start, keep, norms);
     }
   }
-  return norms;
+  // A copy of the scratch norms (a typed array keeps a NaN's bits; a JS array may not).
+  return norms.slice(0, 2);
 }
 
 /**
@@ -91,6 +115,7 @@ function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, fro
 
 /** `delta[i] *= flag` for elements [start, start + delta.length), flags read from `keep`'s bits. */
 function applyKeepBits(delta: Float32Array, keep: Uint32Array, start: number): void {
+  if (simdApplyKeepBits(delta, keep, start)) return;
   for (let i = 0; i < delta.length; i++) {
     const at = start + i;
     delta[i] *= (keep[at >>> 5] >>> (at & 31)) & 1;

@@ -2,6 +2,7 @@ import type { ChunkedTensors } from "./chunked-merge.js";
 import { taskVectorCombiner, type CombineOptions } from "./combine-task-vectors.js";
 import { floatBits } from "./select-top-k.js";
 import { taskVector, taskVectorWithL1 } from "./task-vectors.js";
+import { scratchFloats } from "./wasm/kernel-scratch.js";
 
 /**
  * Rewrites one model's task-vector chunk in place (its sparsification): `delta` holds elements
@@ -41,7 +42,8 @@ export function combineTaskVectorChunks(
 /**
  * Scratch for one chunk: `values[0]` base, `[1]` a model, `[2]` output, `[3 + m]` model m's task
  * vector; `bits` the same arrays as uint32, `deltas` the task vectors. With `of`, views of the
- * first `length` elements of its arrays (the last, shorter chunk).
+ * first `length` elements of its arrays (the last, shorter chunk). Kernel scratch (the SIMD
+ * kernels' memory when they run), valid for the current step.
  */
 interface ChunkArrays {
   readonly values: Float32Array[];
@@ -50,7 +52,7 @@ interface ChunkArrays {
 }
 
 function chunkArrays(length: number, count: number, of?: ChunkArrays): ChunkArrays {
-  const values = of ? of.values.map((v) => v.subarray(0, length)) : Array.from({ length: count }, () => new Float32Array(length));
+  const values = of ? of.values.map((v) => v.subarray(0, length)) : Array.from({ length: count }, () => scratchFloats(length));
   return { values, bits: values.map(floatBits), deltas: values.slice(3) };
 }
 

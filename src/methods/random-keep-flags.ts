@@ -23,10 +23,19 @@ const bits = new Uint32Array(KEEP_BLOCK);
 /** Fills `flags[0..length)` (length <= KEEP_BLOCK) with the next keep flags. */
 export function drawKeepFlags(random: RandomSource, density: number, flags: Float64Array, length: number): void {
   if (isBulkRandom(random)) {
-    const cut = density * 4294967296;
     random.fillBits(bits, length);
-    for (let j = 0; j < length; j++) flags[j] = +(bits[j] < cut);
+    flagsOfDraws(bits, keepCut(density), flags, length);
   } else {
     for (let j = 0; j < length; j++) flags[j] = +(random() < density);
   }
+}
+
+/** What a raw 32-bit draw is compared with: kept when below `density * 2^32`. */
+export function keepCut(density: number): number {
+  return density * 4294967296;
+}
+
+/** `flags[j] = +(draws[j] < cut)` for j < length: the keep flags of raw draws. */
+export function flagsOfDraws(draws: Uint32Array, cut: number, flags: Float64Array, length: number): void {
+  for (let j = 0; j < length; j++) flags[j] = +(draws[j] < cut);
 }

@@ -1,3 +1,5 @@
+import { simdAddHighDigits, simdAddLowDigits } from "./wasm/simd-digits.js";
+
 /**
  * Exact top-k selection without sorting (FIELD-NOTES §6: a full sort of 16M floats takes ~1.7 s).
  *
@@ -40,6 +42,7 @@ export function countHighDigits(keys: Uint32Array, mask: number): Uint32Array {
  * them afterwards. Counting a tensor chunk by chunk gives the counts of the whole.
  */
 export function addHighDigits(keys: Uint32Array, mask: number, length: number, even: Uint32Array, odd: Uint32Array): void {
+  if (mask === ABS_MASK && simdAddHighDigits(keys, length, even, odd)) return;
   let i = 0;
   for (; i + 1 < length; i += 2) {
     even[(keys[i] & mask) >>> 16]++;
@@ -50,6 +53,7 @@ export function addHighDigits(keys: Uint32Array, mask: number, length: number, e
 
 /** Adds the low-16-bit digit counts of the first `length` keys whose high digit is `high` to `low`. */
 export function addLowDigits(keys: Uint32Array, mask: number, length: number, high: number, low: Uint32Array): void {
+  if (mask === ABS_MASK && simdAddLowDigits(keys, length, high, low)) return;
   // Mostly-not-taken branch: only the cut's bucket (a small fraction of elements) is counted.
   for (let i = 0; i < length; i++) {
     const v = (keys[i] & mask) >>> 0;

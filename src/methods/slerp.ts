@@ -2,6 +2,9 @@ import { z } from "zod";
 import { defineMergeMethod } from "./define-merge-method.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { requiredNum } from "./param-schemas.js";
+import { scratchDoubles, scratchFloats } from "./wasm/kernel-scratch.js";
+import { simdAddDots } from "./wasm/simd-dots.js";
+import { simdMix } from "./wasm/simd-sums.js";
 
 /** |cos| above this: the vectors are (anti)parallel enough that mergekit lerps instead. */
 const COLINEAR = 0.9995;
@@ -37,10 +40,11 @@ export const slerp = defineMergeMethod({
       run(io) {
         // Pass 1: the dot products, float64 in index order as slerpVectors sums them; pass 2: mix.
         const size = io.chunk;
-        const v0 = new Float32Array(size);
-        const v1 = new Float32Array(size);
-        const out = new Float32Array(size);
-        const sums = new Float64Array(3);
+        // Kernel scratch: with the SIMD kernels, addDots and mix run there.
+        const v0 = scratchFloats(size);
+        const v1 = scratchFloats(size);
+        const out = scratchFloats(size);
+        const sums = scratchDoubles(3).fill(0);
         const chunks = (visit: (a: Float32Array, b: Float32Array, start: number) => void) => {
           for (let start = 0; start < io.length; start += size) {
             const length = Math.min(size, io.length - start);
@@ -69,6 +73,7 @@ export function slerpVectors(v0: Float32Array, v1: Float32Array, t: number): Flo
 
 /** Adds v0.v0, v1.v1 and v0.v1 (float64, index order) to `sums`. */
 function addDots(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
+  if (simdAddDots(v0, v1, sums)) return;
   let s00 = sums[0];
   let s11 = sums[1];
   let s01 = sums[2];
@@ -104,6 +109,7 @@ function slerpCoefficients(sums: Float64Array, t: number): Float64Array {
 }
 
 function mix(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): Float32Array {
+  if (simdMix(v0, v1, a, b, out)) return out;
   for (let i = 0; i < out.length; i++) out[i] = a * v0[i] + b * v1[i];
   return out;
 }

@@ -1,5 +1,6 @@
 import { MergeInputError } from "./merge-input-error.js";
 import { ABS_MASK, floatBits, topKThreshold } from "./select-top-k.js";
+import { simdKeepAtOrAbove } from "./wasm/simd-digits.js";
 
 /**
  * TIES "trim" step (Yadav et al., https://arxiv.org/abs/2306.01708): keep the `trunc(density*n)`
@@ -41,9 +42,11 @@ export function magnitudeKeepCount(n: number, density: number, where: { method: 
  * entries, the original bits otherwise. Returns the ties still allowed, so a tensor can be trimmed
  * chunk by chunk in index order. The common case is branch-free (`u & -1` is u, `u & -0` is 0);
  * only elements at the cut, a tiny fraction, take the branch, so it predicts well even though
- * magnitudes are random.
+ * magnitudes are random. Bits in the SIMD kernels' memory go to their twin (wasm/simd-digits.ts).
  */
 export function keepAtOrAbove(bits: Uint32Array, mask: number, key: number, ties: number, length: number): number {
+  const simd = mask === ABS_MASK ? simdKeepAtOrAbove(bits, key, ties, length) : undefined;
+  if (simd !== undefined) return simd;
   let tiesLeft = ties;
   for (let i = 0; i < length; i++) {
     const u = bits[i];

@@ -1,3 +1,5 @@
+import { simdTaskVectorSum } from "./wasm/simd-sums.js";
+
 /**
  * `out[i] = base[i] + (0 + ws0*d0[i] + ws1*d1[i] + ...) * scale`: the combine step of
  * task_arithmetic, dare_linear, breadcrumbs and della_linear. Float64 accumulation in model order,
@@ -6,13 +8,15 @@
  * One to three models get their own loops with arrays and weights in locals (the generic loop over
  * an array of arrays runs ~2-3x slower). The leading `0 +` matches the generic loop's `s = 0`
  * exactly (it turns a -0 sum into +0), so every path gives the same bits. Each function writes into
- * `dst` (as long as `base`) when given, else into a new array.
+ * `dst` (as long as `base`) when given, else into a new array. Arrays in the SIMD kernels' memory
+ * go to their twins of these loops (wasm/simd-sums.ts).
  */
 
 /** Sum over materialised task vectors `deltas[m]`. */
 export function sumTaskVectors(deltas: readonly Float32Array[], ws: readonly number[], base: Float32Array, scale: number, dst?: Float32Array): Float32Array {
   const n = base.length;
   const out = dst ?? new Float32Array(n);
+  if (simdTaskVectorSum(deltas, false, ws, base, scale, out)) return out;
   const k = scale;
   switch (deltas.length) {
     case 1: {
@@ -56,6 +60,7 @@ export function sumTaskVectors(deltas: readonly Float32Array[], ws: readonly num
 export function sumTensorDeltas(tensors: readonly Float32Array[], ws: readonly number[], base: Float32Array, scale: number, dst?: Float32Array): Float32Array {
   const n = base.length;
   const out = dst ?? new Float32Array(n);
+  if (simdTaskVectorSum(tensors, true, ws, base, scale, out)) return out;
   const k = scale;
   const f = Math.fround;
   switch (tensors.length) {

@@ -12,6 +12,7 @@ import { sparsifyOutliers } from "./sparsify-outliers.js";
 import { sparsifyRandom } from "./sparsify-random.js";
 import { scratchVectors } from "./delta-scratch.js";
 import { addL1, randomlyDroppedTaskVector, rescaleFactor, taskVector, taskVectorWithL1 } from "./task-vectors.js";
+import { scratchFloats } from "./wasm/kernel-scratch.js";
 
 /**
  * The task-vector family as one configurable merge, the way mergekit's
@@ -188,12 +189,13 @@ function chunkedTaskVectorMerge(config: TaskVectorConfig, setup: ChunkedMergeSet
   if (sparsifiesNothing(config, setup.perModel)) {
     const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
     if (!config.consensus) return { kind: "elementwise", map: (tensors, base, out) => void combine(tensors, true, base!, out) };
-    // Consensus reads materialised task vectors: computed per chunk into scratch.
+    // Consensus reads materialised task vectors: computed per chunk into kernel scratch (the
+    // form lives for one step; a shorter last chunk gets its own).
     let deltas: Float32Array[] = [];
     return {
       kind: "elementwise",
       map(tensors, base, out) {
-        if (deltas.length === 0 || deltas[0].length !== out.length) deltas = tensors.map(() => new Float32Array(out.length));
+        if (deltas.length === 0 || deltas[0].length !== out.length) deltas = tensors.map(() => scratchFloats(out.length));
         for (let m = 0; m < tensors.length; m++) taskVector(tensors[m], base!, deltas[m]);
         combine(deltas, false, base!, out);
       },

@@ -1,5 +1,6 @@
 import { KEEP_BLOCK, drawKeepFlags } from "./random-keep-flags.js";
 import type { RandomSource } from "./create-random.js";
+import { simdAddL1, simdTaskVector, simdTaskVectorL1 } from "./wasm/simd-task-vectors.js";
 
 /**
  * One model's task vector `d = fround(x - base)` written into `out`, in one pass that also does
@@ -7,7 +8,7 @@ import type { RandomSource } from "./create-random.js";
  * DARE's drop. Separate loops instead of one with flags: each extra is a serial chain that costs
  * more than the subtraction itself. (Counting magnitude digits in the same pass measured slower
  * than a separate counting pass, ~135 vs ~105 ms on 16M elements, so magnitude selection counts
- * on its own.)
+ * on its own.) Arrays in the SIMD kernels' memory go to their twins (wasm/simd-task-vectors.ts).
  */
 
 /** L1 rescale is skipped when either norm is below this (mergekit's constant). */
@@ -20,16 +21,21 @@ export function rescaleFactor(before: number, after: number): number {
 
 /** `sum + |values[0]| + ... + |values[length - 1]|` in float64, index order. */
 export function addL1(values: Float32Array, length: number, sum: number): number {
+  const simd = simdAddL1(values, length, sum);
+  if (simd !== undefined) return simd;
   for (let i = 0; i < length; i++) sum += Math.abs(values[i]);
   return sum;
 }
 
 export function taskVector(x: Float32Array, base: Float32Array, out: Float32Array): void {
+  if (simdTaskVector(x, base, out)) return;
   for (let i = 0; i < out.length; i++) out[i] = x[i] - base[i];
 }
 
 /** Also returns sum |d| in float64, index order, added to `sum` (to continue a sum over earlier chunks). */
 export function taskVectorWithL1(x: Float32Array, base: Float32Array, out: Float32Array, sum = 0): number {
+  const simd = simdTaskVectorL1(x, base, out, sum);
+  if (simd !== undefined) return simd;
   for (let i = 0; i < out.length; i++) {
     const d = Math.fround(x[i] - base[i]);
     out[i] = d;

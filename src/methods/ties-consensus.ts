@@ -1,3 +1,5 @@
+import { simdTiesConsensus } from "./wasm/simd-consensus.js";
+
 /**
  * TIES "elect" and "disjoint merge" (Yadav et al., https://arxiv.org/abs/2306.01708): per element,
  * the sign of the summed weighted deltas `z[m] = ws[m] * d[m]` wins (a zero sum elects +); only z
@@ -15,6 +17,7 @@
  * element's total non-finite, so the fast loop tracks `total * 0` and, if that is ever NaN, the
  * tensor is recomputed with `exactConsensus`. Results are therefore identical to the definition
  * for every input. The result goes to `dst` (as long as `base`) when given, else to a new array.
+ * Arrays in the SIMD kernels' memory go to their twin of the fast loops (wasm/simd-consensus.ts).
  */
 export function tiesConsensus(
   deltas: readonly Float32Array[],
@@ -26,6 +29,7 @@ export function tiesConsensus(
   dst?: Float32Array,
 ): Float32Array {
   const out = dst ?? new Float32Array(base.length);
+  if (simdTiesConsensus(deltas, w, ws, base, normalize, lambda, out)) return out;
   let finite = true;
   switch (deltas.length) {
     case 1:

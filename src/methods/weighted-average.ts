@@ -1,3 +1,5 @@
+import { simdWeightedSum } from "./wasm/simd-sums.js";
+
 /**
  * `out[i] = (0 + w0*t0[i] + w1*t1[i] + ...) / divisor`, accumulated in float64 in model order,
  * rounded once to float32: the arithmetic of linear merging.
@@ -7,10 +9,12 @@
  * neither the inner trip count nor the arrays in registers). The leading `0 +` is kept on purpose:
  * it turns a -0 product into +0 exactly as the generic loop's `s = 0; s += ...` does, so every path
  * gives the same bits. `dst` (as long as the inputs) receives the result instead of a new array.
+ * Arrays in the SIMD kernels' memory go to their twin of this loop (wasm/simd-sums.ts).
  */
 export function weightedAverage(tensors: readonly Float32Array[], weights: readonly number[], divisor: number, dst?: Float32Array): Float32Array {
   const n = tensors[0].length;
   const out = dst ?? new Float32Array(n);
+  if (simdWeightedSum(tensors, weights, divisor, out)) return out;
   const div = divisor;
   switch (tensors.length) {
     case 1: {

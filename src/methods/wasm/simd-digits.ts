@@ -1,0 +1,28 @@
+import { inKernelMemory, simdKernels } from "./simd-kernels.js";
+
+/**
+ * The radix-select passes and the trim (select-top-k.ts, sparsify-magnitude.ts) on the SIMD
+ * kernels, for keys masked with ABS_MASK (|x| of float32 bits). Integer work: the kernels give the
+ * TypeScript loops' results for every input. Each returns whether it did the work.
+ */
+
+export function simdAddHighDigits(keys: Uint32Array, length: number, even: Uint32Array, odd: Uint32Array): boolean {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, keys) || !inKernelMemory(k, even) || !inKernelMemory(k, odd) || even.length < 65536 || odd.length < 65536) return false;
+  k.exports.addHighDigits(keys.byteOffset, length, even.byteOffset, odd.byteOffset);
+  return true;
+}
+
+export function simdAddLowDigits(keys: Uint32Array, length: number, high: number, low: Uint32Array): boolean {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, keys) || !inKernelMemory(k, low) || low.length < 65536) return false;
+  k.exports.addLowDigits(keys.byteOffset, length, high, low.byteOffset);
+  return true;
+}
+
+/** keepAtOrAbove for a key in [0, 0x7fffffff]: the ties left, or undefined when the loop must run. */
+export function simdKeepAtOrAbove(bits: Uint32Array, key: number, ties: number, length: number): number | undefined {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, bits) || !(key >= 0 && key <= 0x7fffffff && Number.isInteger(key)) || !(Math.abs(ties) < 2 ** 31)) return undefined;
+  return k.exports.keepAtOrAbove(bits.byteOffset, length, key, ties);
+}

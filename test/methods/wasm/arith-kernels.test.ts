@@ -1,0 +1,191 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { sumTaskVectors, sumTensorDeltas } from "../../../src/methods/sum-task-vectors.js";
+import { tiesConsensus } from "../../../src/methods/ties-consensus.js";
+import { weightedAverage } from "../../../src/methods/weighted-average.js";
+import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
+import { simdTiesConsensus } from "../../../src/methods/wasm/simd-consensus.js";
+import { simdAddDots } from "../../../src/methods/wasm/simd-dots.js";
+import { simdMix, simdTaskVectorSum, simdWeightedSum } from "../../../src/methods/wasm/simd-sums.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
+import { expectSameFloatBits, expectSameFloats, plainCopy } from "./float-bits.js";
+import { NUM_RUNS, caseArb, hasNaN, kernelDoubles, kernelFloats, kernelOut, outcomes, scalarArb, useKernels, weightsOf } from "./kernel-cases.js";
+
+/**
+ * The arithmetic kernels (weighted sums, task-vector sums, TIES consensus, slerp's mix and dot
+ * products) against the TypeScript loops they twin, called directly: the same inputs in kernel
+ * memory and as ordinary arrays (which the TypeScript loops get: the wrappers take only arrays in
+ * kernel memory). A kernel either gives the loop's bits or declines, and declines exactly when
+ * its contract says (a NaN output, for TIES also a non-finite total); the public functions on
+ * kernel arrays then give the loop's result through their fallback.
+ */
+
+useKernels();
+
+describe("weighted-sum kernels", () => {
+  it("weightedSum gives weightedAverage's bits for 1-256 models, declining exactly when an output is NaN", () => {
+    const seen = outcomes("weightedSum");
+    fc.assert(
+      fc.property(caseArb, scalarArb, (c, divisor) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const tensors = Array.from({ length: c.models }, () => kernelFloats(c.n, r, c.mix));
+        const weights = weightsOf(c, r);
+        const expected = weightedAverage(tensors.map(plainCopy), weights, divisor);
+        const out = kernelOut(c.n);
+        const done = simdWeightedSum(tensors, weights, divisor, out);
+        seen.record(done);
+        expect(done).toBe(!hasNaN(expected));
+        if (done) expectSameFloatBits(out, expected, "weightedSum");
+        expectSameFloats(weightedAverage(tensors, weights, divisor, kernelOut(c.n)), expected, "weightedAverage on kernel arrays");
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
+  });
+
+  for (const implicit of [false, true]) {
+    const name = implicit ? "sumTensorDeltas" : "sumTaskVectors";
+    const ts = implicit ? sumTensorDeltas : sumTaskVectors;
+    it(`${name}'s kernel gives its bits for 1-256 models, declining exactly when an output is NaN`, () => {
+      const seen = outcomes(name);
+      fc.assert(
+        fc.property(caseArb, scalarArb, (c, scale) => {
+          resetKernelScratch();
+          const r = seededRandom(c.seed);
+          const vectors = Array.from({ length: c.models }, () => kernelFloats(c.n, r, c.mix));
+          const base = kernelFloats(c.n, r, c.mix);
+          const ws = weightsOf(c, r);
+          const expected = ts(vectors.map(plainCopy), ws, plainCopy(base), scale);
+          const out = kernelOut(c.n);
+          const done = simdTaskVectorSum(vectors, implicit, ws, base, scale, out);
+          seen.record(done);
+          expect(done).toBe(!hasNaN(expected));
+          if (done) expectSameFloatBits(out, expected, name);
+          expectSameFloats(ts(vectors, ws, base, scale, kernelOut(c.n)), expected, `${name} on kernel arrays`);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+      seen.expectBoth();
+    });
+  }
+
+  it("decline more tensors than their tables hold (256)", () => {
+    resetKernelScratch();
+    const r = seededRandom(3);
+    const mix = { edge: 0, nonFinite: 0 };
+    const tensors = Array.from({ length: 257 }, () => kernelFloats(5, r, mix));
+    const weights = tensors.map(() => 1);
+    expect(simdWeightedSum(tensors.slice(0, 256), weights, 1, kernelOut(5))).toBe(true);
+    expect(simdWeightedSum(tensors, weights, 1, kernelOut(5))).toBe(false);
+    expect(simdTaskVectorSum(tensors, false, weights, tensors[0], 1, kernelOut(5))).toBe(false);
+    expect(simdTaskVectorSum(tensors, true, weights, tensors[0], 1, kernelOut(5))).toBe(false);
+  });
+});
+
+describe("TIES consensus kernel", () => {
+  it("gives tiesConsensus's bits for 1-256 models, declining exactly for a non-finite total or a NaN output", () => {
+    const seen = outcomes("tiesConsensus");
+    fc.assert(
+      fc.property(caseArb, fc.boolean(), scalarArb, (c, normalize, lambda) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const deltas = Array.from({ length: c.models }, () => kernelFloats(c.n, r, c.mix));
+        const base = kernelFloats(c.n, r, c.mix);
+        const w = weightsOf(c, r);
+        // Scaled weights: the weights times a per-model factor, or unrelated values.
+        const ws = r.next() < 0.5 ? w.map((v) => v * 0.5) : weightsOf(c, r);
+        const plain = deltas.map(plainCopy);
+        const expected = tiesConsensus(plain, w, ws, plainCopy(base), normalize, lambda);
+        let totalsFinite = true;
+        for (let i = 0; i < c.n; i++) {
+          let total = 0;
+          for (let m = 0; m < c.models; m++) total += ws[m] * plain[m][i];
+          totalsFinite &&= Number.isFinite(total);
+        }
+        const out = kernelOut(c.n);
+        const done = simdTiesConsensus(deltas, w, ws, base, normalize, lambda, out);
+        seen.record(done);
+        expect(done).toBe(totalsFinite && !hasNaN(expected));
+        if (done) expectSameFloatBits(out, expected, "tiesConsensus");
+        expectSameFloats(tiesConsensus(deltas, w, ws, base, normalize, lambda, kernelOut(c.n)), expected, "tiesConsensus on kernel arrays");
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
+  });
+
+  it("declines no models and more than 256", () => {
+    resetKernelScratch();
+    const r = seededRandom(4);
+    const mix = { edge: 0, nonFinite: 0 };
+    const deltas = Array.from({ length: 257 }, () => kernelFloats(6, r, mix));
+    const ones = deltas.map(() => 1);
+    expect(simdTiesConsensus(deltas.slice(0, 256), ones, ones, deltas[0], true, 1, kernelOut(6))).toBe(true);
+    expect(simdTiesConsensus(deltas, ones, ones, deltas[0], true, 1, kernelOut(6))).toBe(false);
+    expect(simdTiesConsensus([], [], [], deltas[0], true, 1, kernelOut(6))).toBe(false);
+  });
+});
+
+// slerp.ts keeps its mix and dot-product loops private; these are copies of them, the references.
+function mixLoop(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a * v0[i] + b * v1[i];
+}
+function addDotsLoop(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
+  let s00 = sums[0];
+  let s11 = sums[1];
+  let s01 = sums[2];
+  for (let i = 0; i < v0.length; i++) {
+    s00 += v0[i] * v0[i];
+    s11 += v1[i] * v1[i];
+    s01 += v0[i] * v1[i];
+  }
+  sums[0] = s00;
+  sums[1] = s11;
+  sums[2] = s01;
+}
+
+describe("slerp kernels", () => {
+  it("mix gives a*v0 + b*v1's bits, declining exactly when an output is NaN", () => {
+    const seen = outcomes("mix");
+    fc.assert(
+      fc.property(caseArb, scalarArb, scalarArb, (c, a, b) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const v0 = kernelFloats(c.n, r, c.mix);
+        const v1 = kernelFloats(c.n, r, c.mix);
+        const expected = new Float32Array(c.n);
+        mixLoop(plainCopy(v0), plainCopy(v1), a, b, expected);
+        const out = kernelOut(c.n);
+        const done = simdMix(v0, v1, a, b, out);
+        seen.record(done);
+        expect(done).toBe(!hasNaN(expected));
+        if (done) expectSameFloatBits(out, expected, "mix");
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
+  });
+
+  it("addDots gives the float64 sums in index order, or declines on a NaN sum leaving the sums as they were", () => {
+    const seen = outcomes("addDots");
+    fc.assert(
+      fc.property(caseArb, fc.array(scalarArb, { minLength: 3, maxLength: 3 }), (c, start) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const v0 = kernelFloats(c.n, r, c.mix);
+        const v1 = kernelFloats(c.n, r, c.mix);
+        const expected = Float64Array.from(start);
+        addDotsLoop(plainCopy(v0), plainCopy(v1), expected);
+        const sums = kernelDoubles(3);
+        sums.set(start);
+        const done = simdAddDots(v0, v1, sums);
+        seen.record(done);
+        expect(done).toBe(!hasNaN(expected));
+        expect([...sums]).toEqual(done ? [...expected] : start);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
+  });
+});

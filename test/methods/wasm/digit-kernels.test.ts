@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ABS_MASK, addHighDigits, addLowDigits } from "../../../src/methods/select-top-k.js";
+import { keepAtOrAbove } from "../../../src/methods/sparsify-magnitude.js";
+import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
+import { simdAddHighDigits, simdAddLowDigits, simdKeepAtOrAbove } from "../../../src/methods/wasm/simd-digits.js";
+import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
+import { randomBits } from "./float-bits.js";
+import { NUM_RUNS, caseArb, kernelWords, useKernels } from "./kernel-cases.js";
+
+/**
+ * The magnitude-digit kernels (radix-select counting passes and the trim) against the TypeScript
+ * loops of select-top-k.ts and sparsify-magnitude.ts, on the same keys in kernel memory and as
+ * ordinary arrays. Integer work: they must agree on every input.
+ */
+
+useKernels();
+
+/**
+ * Keys as task vectors give them: from a small pool of float32 bits (with either sign, so ties
+ * and crowded digits occur) or any 32-bit pattern.
+ */
+function randomKeys(r: SeededRandom, n: number, into: Uint32Array): Uint32Array {
+  const pool = Array.from({ length: r.int(1, 6) }, () => randomBits(r));
+  for (let i = 0; i < n; i++) into[i] = r.next() < 0.7 ? (pool[r.int(0, pool.length - 1)] ^ (r.next() < 0.5 ? 0x80000000 : 0)) >>> 0 : randomBits(r);
+  return into;
+}
+
+/** A digit table (65536 counts) in kernel memory with arbitrary counts already in it. */
+function kernelTable(r: SeededRandom): Uint32Array {
+  const table = kernelWords(65536);
+  const salt = randomBits(r);
+  for (let b = 0; b < 65536; b++) table[b] = (Math.imul(b, 0x9e3779b1) ^ salt) >>> 20;
+  return table;
+}
+
+const sameWords = (a: Uint32Array, b: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe("digit kernels", () => {
+  it("addHighDigits counts the high 16 bits of |key| into the even and odd tables as the loop does", () => {
+    fc.assert(
+      fc.property(caseArb, fc.double({ min: 0, max: 1, noNaN: true }), (c, share) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const keys = randomKeys(r, c.n, kernelWords(c.n));
+        const length = Math.round(share * c.n);
+        const even = kernelTable(r);
+        const odd = kernelTable(r);
+        const expectedEven = Uint32Array.from(even);
+        const expectedOdd = Uint32Array.from(odd);
+        addHighDigits(Uint32Array.from(keys), ABS_MASK, length, expectedEven, expectedOdd);
+        expect(simdAddHighDigits(keys, length, even, odd)).toBe(true);
+        expect(sameWords(even, expectedEven), "even table").toBe(true);
+        expect(sameWords(odd, expectedOdd), "odd table").toBe(true);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("addLowDigits counts the low 16 bits of the keys in one high digit as the loop does", () => {
+    fc.assert(
+      fc.property(caseArb, fc.double({ min: 0, max: 1, noNaN: true }), (c, share) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const keys = randomKeys(r, c.n, kernelWords(c.n));
+        const length = Math.round(share * c.n);
+        // Mostly a digit that occurs (the cut's bucket), else any.
+        const high = c.n > 0 && r.next() < 0.8 ? (keys[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.int(0, 0xffff);
+        const low = kernelTable(r);
+        const expected = Uint32Array.from(low);
+        addLowDigits(Uint32Array.from(keys), ABS_MASK, length, high, expected);
+        expect(simdAddLowDigits(keys, length, high, low)).toBe(true);
+        expect(sameWords(low, expected), "low table").toBe(true);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("keepAtOrAbove trims as the loop does: the same bits kept and the same ties left", () => {
+    let tiesAtCut = 0;
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: -3, max: 310 }), (c, ties) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const bits = randomKeys(r, c.n, kernelWords(c.n));
+        const length = r.next() < 0.8 ? c.n : r.int(0, c.n);
+        const u = r.next();
+        const key = c.n > 0 && u < 0.7 ? (bits[r.int(0, c.n - 1)] & ABS_MASK) >>> 0 : u < 0.8 ? [0, 0x7fffffff, 0x7f800000][r.int(0, 2)] : randomBits(r) >>> 1;
+        const expected = Uint32Array.from(bits);
+        const left = keepAtOrAbove(expected, ABS_MASK, key, ties, length);
+        if (left !== ties) tiesAtCut++;
+        expect(simdKeepAtOrAbove(bits, key, ties, length)).toBe(left);
+        expect(sameWords(bits, expected), "trimmed bits").toBe(true);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(tiesAtCut, "runs with elements at the cut").toBeGreaterThan(NUM_RUNS / 4);
+  });
+
+  it("decline what their loops must do: tables shorter than 65536, keys outside [0, 0x7fffffff]", () => {
+    resetKernelScratch();
+    const keys = kernelWords(8).fill(0x3f800000);
+    const short = kernelWords(65535);
+    const table = kernelWords(65536);
+    expect(simdAddHighDigits(keys, 8, short, table)).toBe(false);
+    expect(simdAddHighDigits(keys, 8, table, short)).toBe(false);
+    expect(simdAddLowDigits(keys, 8, 0x3f80, short)).toBe(false);
+    // topKThreshold's keys for "keep everything" (-1) and "keep nothing" (+Infinity).
+    for (const key of [-1, Infinity, 0x80000000, 0.5]) expect(simdKeepAtOrAbove(keys, key, 0, 8)).toBeUndefined();
+  });
+});
