@@ -98,7 +98,7 @@ function dropPass(io: ChunkedTensors, m: number, density: number, random: Random
  * bits of `keep` at the elements' positions in the tensor (`offset` + index). A separate function
  * for the reason given in task-vectors.ts.
  */
-function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, from: number, to: number, offset: number, keep: Uint32Array, norms: Float64Array): void {
+export function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, from: number, to: number, offset: number, keep: Uint32Array, norms: Float64Array): void {
   let before = norms[0];
   let after = norms[1];
   for (let i = from, j = 0; i < to; i++, j++) {
@@ -114,7 +114,7 @@ function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, fro
 }
 
 /** `delta[i] *= flag` for elements [start, start + delta.length), flags read from `keep`'s bits. */
-function applyKeepBits(delta: Float32Array, keep: Uint32Array, start: number): void {
+export function applyKeepBits(delta: Float32Array, keep: Uint32Array, start: number): void {
   if (simdApplyKeepBits(delta, keep, start)) return;
   for (let i = 0; i < delta.length; i++) {
     const at = start + i;

@@ -72,7 +72,7 @@ export function slerpVectors(v0: Float32Array, v1: Float32Array, t: number): Flo
 }
 
 /** Adds v0.v0, v1.v1 and v0.v1 (float64, index order) to `sums`. */
-function addDots(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
+export function addDots(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
   if (simdAddDots(v0, v1, sums)) return;
   let s00 = sums[0];
   let s11 = sums[1];
@@ -108,7 +108,7 @@ function slerpCoefficients(sums: Float64Array, t: number): Float64Array {
   return ab;
 }
 
-function mix(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): Float32Array {
+export function mix(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): Float32Array {
   if (simdMix(v0, v1, a, b, out)) return out;
   for (let i = 0; i < out.length; i++) out[i] = a * v0[i] + b * v1[i];
   return out;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { addDots, mix } from "../../../src/methods/slerp.js";
 import { sumTaskVectors, sumTensorDeltas } from "../../../src/methods/sum-task-vectors.js";
 import { tiesConsensus } from "../../../src/methods/ties-consensus.js";
 import { weightedAverage } from "../../../src/methods/weighted-average.js";
@@ -127,24 +128,7 @@ describe("TIES consensus kernel", () => {
   });
 });
 
-// slerp.ts keeps its mix and dot-product loops private; these are copies of them, the references.
-function mixLoop(v0: Float32Array, v1: Float32Array, a: number, b: number, out: Float32Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = a * v0[i] + b * v1[i];
-}
-function addDotsLoop(v0: Float32Array, v1: Float32Array, sums: Float64Array): void {
-  let s00 = sums[0];
-  let s11 = sums[1];
-  let s01 = sums[2];
-  for (let i = 0; i < v0.length; i++) {
-    s00 += v0[i] * v0[i];
-    s11 += v1[i] * v1[i];
-    s01 += v0[i] * v1[i];
-  }
-  sums[0] = s00;
-  sums[1] = s11;
-  sums[2] = s01;
-}
-
+// The references: slerp.ts's own loops, which run on arrays outside the kernels' memory (plain copies).
 describe("slerp kernels", () => {
   it("mix gives a*v0 + b*v1's bits, declining exactly when an output is NaN", () => {
     const seen = outcomes("mix");
@@ -155,7 +139,7 @@ describe("slerp kernels", () => {
         const v0 = kernelFloats(c.n, r, c.mix);
         const v1 = kernelFloats(c.n, r, c.mix);
         const expected = new Float32Array(c.n);
-        mixLoop(plainCopy(v0), plainCopy(v1), a, b, expected);
+        mix(plainCopy(v0), plainCopy(v1), a, b, expected);
         const out = kernelOut(c.n);
         const done = simdMix(v0, v1, a, b, out);
         seen.record(done);
@@ -176,7 +160,7 @@ describe("slerp kernels", () => {
         const v0 = kernelFloats(c.n, r, c.mix);
         const v1 = kernelFloats(c.n, r, c.mix);
         const expected = Float64Array.from(start);
-        addDotsLoop(plainCopy(v0), plainCopy(v1), expected);
+        addDots(plainCopy(v0), plainCopy(v1), expected);
         const sums = kernelDoubles(3);
         sums.set(start);
         const done = simdAddDots(v0, v1, sums);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { applyKeepBits, dropBlock } from "../../../src/methods/chunked-random-merge.js";
 import { flagsOfDraws, keepCut } from "../../../src/methods/random-keep-flags.js";
 import { addL1, taskVector, taskVectorWithL1 } from "../../../src/methods/task-vectors.js";
 import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
@@ -85,29 +86,8 @@ describe("task-vector kernels", () => {
   });
 });
 
-// chunked-random-merge.ts keeps its drop block and keep-bit product private; these are copies of
-// those TypeScript loops, the references.
-function dropBlockLoop(x: Float32Array, base: Float32Array, flags: Float64Array, from: number, to: number, offset: number, keep: Uint32Array, norms: Float64Array): void {
-  let before = norms[0];
-  let after = norms[1];
-  for (let i = from, j = 0; i < to; i++, j++) {
-    const d = Math.fround(x[i] - base[i]);
-    const flag = flags[j];
-    before += Math.abs(d);
-    after += Math.abs(d * flag);
-    const at = offset + i;
-    keep[at >>> 5] |= flag << (at & 31);
-  }
-  norms[0] = before;
-  norms[1] = after;
-}
-function applyKeepBitsLoop(delta: Float32Array, keep: Uint32Array, start: number): void {
-  for (let i = 0; i < delta.length; i++) {
-    const at = start + i;
-    delta[i] *= (keep[at >>> 5] >>> (at & 31)) & 1;
-  }
-}
-
+// The references: chunked-random-merge.ts's own loops (its applyKeepBits runs its loop on arrays
+// outside the kernels' memory, and on kernel arrays after the kernel declines, as here).
 /** A keep cut (density * 2^32): ends, exact powers of two, any density. */
 function randomCut(r: SeededRandom): number {
   const u = r.next();
@@ -148,14 +128,14 @@ describe("DARE kernels", () => {
         flagsOfDraws(Uint32Array.from(draws), cut, flags, to - from);
         const expectedKeep = Uint32Array.from(keep);
         const expectedNorms = Float64Array.from(start);
-        dropBlockLoop(plainCopy(x), plainCopy(base), flags, from, to, offset, expectedKeep, expectedNorms);
+        dropBlock(plainCopy(x), plainCopy(base), flags, from, to, offset, expectedKeep, expectedNorms);
 
         const done = simdDropBlock(x, base, draws, cut, from, to, offset, keep, norms);
         seen.record(done);
         expect(done).toBe(!hasNaN(expectedNorms));
         if (!done) {
           expect([...norms]).toEqual(start);
-          dropBlockLoop(x, base, flags, from, to, offset, keep, norms); // the caller redoes the block
+          dropBlock(x, base, flags, from, to, offset, keep, norms); // the caller redoes the block
         }
         expect([...norms]).toEqual([...expectedNorms]);
         expect(keep).toEqual(expectedKeep);
@@ -176,13 +156,13 @@ describe("DARE kernels", () => {
         for (let w = 0; w < keep.length; w++) keep[w] = randomBits(r);
         const expected = plainCopy(delta);
         const finite = bitsOf(expected).every((u) => (u & 0x7f800000) !== 0x7f800000);
-        applyKeepBitsLoop(expected, Uint32Array.from(keep), start);
+        applyKeepBits(expected, Uint32Array.from(keep), start);
         const done = simdApplyKeepBits(delta, keep, start);
         seen.record(done);
         expect(done).toBe(finite);
         if (done) expectSameFloatBits(delta, expected, "applyKeepBits");
         else {
-          applyKeepBitsLoop(delta, keep, start); // the caller's loop over the same deltas
+          applyKeepBits(delta, keep, start); // the caller's loop over the same deltas
           expectSameFloats(delta, expected, "applyKeepBits, then the loop");
         }
       }),
