@@ -1,7 +1,7 @@
 import { bf16PairsToF32, bf16ToF32, f16ToF32, f32ToBf16, f32ToBf16Pairs, f32ToF16 } from "../tensor/codecs/index.js";
 import type { DType } from "../tensor/dtype.js";
 import { quantizeQ8_0 } from "../tensor/gguf/index.js";
-import { scratchBytes, simdDecode, simdKernels } from "../methods/wasm/index.js";
+import { scratchBytes, simdDecode, simdEncode, simdKernels } from "../methods/wasm/index.js";
 import type { InputBlocks } from "./input-blocks.js";
 
 /**
@@ -35,23 +35,19 @@ export function chunkDecoder(dtype: DType, input: InputBlocks, check: boolean): 
   const kernels = simdKernels();
   if (!kernels || (dtype !== "BF16" && dtype !== "F16" && dtype !== "F32")) return js;
   const size = dtype === "F32" ? 4 : 2;
-  const decode = dtype === "BF16" ? kernels.exports.decodeBf16 : dtype === "F16" ? kernels.exports.decodeF16 : kernels.exports.copyF32;
   let staging: Uint8Array | undefined;
   return (start, dst) => {
     if (dst.buffer !== kernels.buffer) return js(start, dst);
     const n = dst.length;
     const b = input.block(start, start + n);
-    const at = start - b.first;
-    // Blocks the worker read into kernel memory: decoded in place, with no view made per chunk.
-    if (b.bytes.buffer === kernels.buffer) return decode(b.bytes.byteOffset + at * size, dst.byteOffset, n) === 1;
-    let bytes = b.bytes.subarray(at * size, (at + n) * size);
-    let finite = simdDecode(dtype, bytes, dst);
+    const at = (start - b.first) * size;
+    // Blocks the worker read into kernel memory are decoded in place (no view made per chunk).
+    let finite = simdDecode(dtype, b.bytes, dst, at);
     if (finite === undefined) {
       // Stored bytes outside kernel memory: copied into scratch, then decoded there.
-      if (!staging || staging.byteLength < bytes.byteLength) staging = scratchBytes(bytes.byteLength);
-      staging.set(bytes);
-      bytes = staging.subarray(0, bytes.byteLength);
-      finite = simdDecode(dtype, bytes, dst);
+      if (!staging || staging.byteLength < n * size) staging = scratchBytes(n * size);
+      staging.set(b.bytes.subarray(at, at + n * size));
+      finite = simdDecode(dtype, staging, dst);
     }
     return finite ?? js(start, dst);
   };
@@ -123,19 +119,17 @@ export function chunkEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
   const js = jsChunkEncoder(dtype, out);
   const kernels = simdKernels();
   if (!kernels || (dtype !== "BF16" && dtype !== "F16")) return js;
-  const encode = dtype === "BF16" ? kernels.exports.encodeBf16 : kernels.exports.encodeF16;
   const halves = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >>> 1);
   let staging: Uint16Array | undefined;
   return (start, values) => {
     const n = values.length;
-    if (values.buffer !== kernels.buffer) return js(start, values);
     if (!staging || staging.length < n) {
       const bytes = scratchBytes(2 * n);
       staging = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
     }
     // Encoded in kernel memory, then copied into the output (a few KiB per chunk); a NaN is left
-    // to the TypeScript encoder (as simdEncode). No view is made for a full chunk.
-    if (staging.buffer !== kernels.buffer || encode(values.byteOffset, staging.byteOffset, n) !== 1) return js(start, values);
+    // to the TypeScript encoder. No view is made for a full chunk.
+    if (!simdEncode(dtype, values, staging)) return js(start, values);
     halves.set(n === staging.length ? staging : staging.subarray(0, n), start);
   };
 }
