@@ -25,7 +25,7 @@ let inputBytes = 0;
 if (mode === "copy" || mode === "copy-fresh") {
   const sources = await Promise.all(["m0", "m1", "m2"].map((m) => openHfCheckpoint(join(dir, m))));
   const list = sources[0].list();
-  const sink = await createSafetensorsSink({ dir: output, tensors: list.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype })) });
+  const sink = await createSafetensorsSink({ dir: output, tensors: list.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype })), direct: true });
   if (mode === "copy-fresh") {
     for (const t of list) {
       const raws = await Promise.all(sources.map((s) => s.readRaw(t.name)));

@@ -25,6 +25,8 @@ export interface HfGgufSinkOptions {
   readonly fileType: GgufDType;
   /** Every tensor `write` will receive, by HF name, in that order, with its GGUF storage dtype. */
   readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: DType }[];
+  /** Write around the page cache (see sequential-file-writer.ts). Defaults to `false`. */
+  readonly direct?: boolean;
 }
 
 interface Mapped {
@@ -66,7 +68,7 @@ export async function createHfGgufSink(options: HfGgufSinkOptions): Promise<Tens
     throw new ConversionError(conversion.dir, `tensors the config implies are missing: ${missing.slice(0, 3).join(", ")}${more} (GGUF names)`);
   }
   for (const g of generated) declared.push({ name: g.name, shape: g.shape, dtype: "F32" });
-  const sink: GgufSink = await createGgufSink({ path: options.path, metadata: conversion.metadata(options.name, options.fileType), tensors: declared });
+  const sink: GgufSink = await createGgufSink({ path: options.path, metadata: conversion.metadata(options.name, options.fileType), tensors: declared, direct: options.direct });
 
   const generate = (name: string): Float32Array => {
     if (name === "rope_freqs.weight" && config.ropeScaling.type === "llama3") {

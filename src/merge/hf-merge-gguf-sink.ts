@@ -27,6 +27,7 @@ export async function createHfMergeGgufSink(args: {
   path: string;
   fileType: GgufDType;
   dtypes: ReadonlyMap<string, DType>;
+  direct: boolean;
 }): Promise<TensorSink> {
   const { plan, models } = args;
   const base = models.byRef.get(args.baseRef)!;
@@ -45,5 +46,6 @@ export async function createHfMergeGgufSink(args: {
     name: "smelt merge",
     fileType: args.fileType,
     tensors: plan.outputTensors.map((t) => ({ name: t.name, shape: t.shape, dtype: args.dtypes.get(t.name)! })),
+    direct: args.direct,
   });
 }

@@ -40,6 +40,13 @@ export interface MergeOptions {
    * offline mode, a progress callback. Defaults follow huggingface_hub's environment variables.
    */
   readonly hub?: HubOptions;
+  /**
+   * Write the output's weights around the page cache (Linux O_DIRECT, where the file system
+   * allows it). Defaults to true: much less CPU per byte written, and a large merge does not push
+   * everything else out of memory. The output's first reader then reads it from disk; the search,
+   * which evaluates each candidate right after merging it, turns this off.
+   */
+  readonly directIo?: boolean;
   /** Executor knobs (memory budget, chunk and split sizes); see EngineTuning for the defaults. */
   readonly engine?: Partial<EngineTuning>;
 }
@@ -62,7 +69,7 @@ export async function* mergeIter(recipe: Recipe, options: MergeOptions): AsyncGe
   try {
     models = await openRecipeModels(recipe, options.baseDir ?? process.cwd(), options.hub);
     const plan = planMerge(recipe, models.tensorLists(), mergeMethods);
-    const output = await createOutputSink({ recipe, plan, models, format, outType: options.outType, path: target.temp, maxShardBytes: options.maxShardBytes });
+    const output = await createOutputSink({ recipe, plan, models, format, outType: options.outType, path: target.temp, maxShardBytes: options.maxShardBytes, direct: options.directIo ?? true });
     sink = output.sink;
     const inputBytes = plan.steps.reduce((sum, s) => sum + models!.stepInputBytes(s), 0);
     yield { event: "start", method: plan.method, output: options.output, format, tensors: plan.steps.length, inputBytes, threads: pool.threads };

@@ -33,6 +33,8 @@ export async function createOutputSink(args: {
   outType: OutType | undefined;
   path: string;
   maxShardBytes: number | undefined;
+  /** Write the weights around the page cache (see MergeOptions.directIo). */
+  direct: boolean;
 }): Promise<OutputSink> {
   const { recipe, plan, models, format, path } = args;
   const requested = args.outType ? parseOutDtype(args.outType, "--out-type")
@@ -46,11 +48,11 @@ export async function createOutputSink(args: {
     const dtypes = new Map(plan.outputTensors.map((t) => [t.name, ggufTensorDtype(want, t.shape)]));
     if (models.format === "safetensors") {
       // HF inputs: converted on the fly, from the base's config.json and the tokenizer source's files.
-      const sink = await createHfMergeGgufSink({ plan, models, baseRef, path, fileType: want as GgufDType, dtypes });
+      const sink = await createHfMergeGgufSink({ plan, models, baseRef, path, fileType: want as GgufDType, dtypes, direct: args.direct });
       return { sink, dtypes, finish: async () => (await stat(path)).size };
     }
     const metadata = templateMetadata(base.source as unknown as GgufSource, { "general.file_type": ggufValue.u32(ggufFileType(want as GgufDType) ?? 0), "general.name": ggufValue.string("smelt merge") });
-    const sink = await createGgufSink({ path, metadata, tensors: plan.outputTensors.map((t) => ({ name: t.name, shape: t.shape, dtype: dtypes.get(t.name)! })) });
+    const sink = await createGgufSink({ path, metadata, tensors: plan.outputTensors.map((t) => ({ name: t.name, shape: t.shape, dtype: dtypes.get(t.name)! })), direct: args.direct });
     return { sink, dtypes, finish: async () => (await stat(path)).size };
   }
 
@@ -62,6 +64,7 @@ export async function createOutputSink(args: {
     tensors: plan.outputTensors.map((t) => ({ name: t.name, shape: t.shape, dtype: dtypes.get(t.name)! })),
     maxShardBytes: args.maxShardBytes,
     metadata: { format: "pt" },
+    direct: args.direct,
   });
   const finish = async () => {
     const yaml = recipeToYaml(recipe);

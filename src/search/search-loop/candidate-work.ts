@@ -40,6 +40,8 @@ export async function mergeCandidate(args: {
     outType: args.space.out_type,
     pool: args.pool,
     force: true,
+    // llama.cpp loads the candidate right away: leave it in the page cache.
+    directIo: false,
     hub: { ...args.hub, offline: true },
     onEvent: (e) => {
       if (e.event === "tensor") lastTensor = args.now();

@@ -5,7 +5,7 @@
  * deleted by `abort()`, so a failed merge never leaves a half-written model at the final path.
  */
 import { randomBytes } from "node:crypto";
-import { access, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { access, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { OutputError } from "../../errors.js";
 import type { TensorPayload, TensorSink } from "../tensor-source.js";
@@ -14,7 +14,7 @@ import { encodeTensorPayload } from "./encode-tensor-payload.js";
 import type { GgufMetadataEntry } from "./gguf-value.js";
 import { planGgufLayout, type GgufTensorSpec, type PlannedTensor } from "./plan-gguf-layout.js";
 import { resolveAlignment } from "./resolve-alignment.js";
-import { writeAll } from "./write-all.js";
+import { openSequentialWriter, type SequentialFileWriter } from "../sequential-file-writer.js";
 
 export interface GgufSinkOptions {
   /** Final file path. */
@@ -27,6 +27,11 @@ export interface GgufSinkOptions {
   readonly alignment?: number;
   /** Replace an existing file at `path` on commit. Defaults to `false`. */
   readonly overwrite?: boolean;
+  /**
+   * Write around the page cache (O_DIRECT, where the system allows it; see
+   * sequential-file-writer.ts). Defaults to `false`.
+   */
+  readonly direct?: boolean;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -40,12 +45,13 @@ export class GgufSink implements TensorSink, AsyncDisposable {
   private state: "open" | "committed" | "aborted" = "open";
   private readonly padding: Uint8Array;
   private readonly overwrite: boolean;
-  private readonly pending = new Set<Promise<void>>();
+  /** The file is written front to back: each write's bytes are appended after the previous one's. */
+  private queue: Promise<void> = Promise.resolve();
   private failed = false;
 
   constructor(
     options: GgufSinkOptions,
-    private readonly handle: FileHandle,
+    private readonly writer: SequentialFileWriter,
     private readonly tempPath: string,
     private readonly planned: readonly PlannedTensor[],
     private readonly alignment: number,
@@ -62,8 +68,9 @@ export class GgufSink implements TensorSink, AsyncDisposable {
   }
 
   /**
-   * Checks and encodes the next declared tensor, reserves its place synchronously, then writes it.
-   * Reserving first makes overlapping `write` calls safe: each lands at its own planned offset.
+   * Checks and encodes the next declared tensor, takes its place in the write queue synchronously,
+   * then writes it. Queueing first makes overlapping `write` calls safe: each lands at its own
+   * planned offset, in declared order.
    */
   async write(tensor: TensorPayload): Promise<void> {
     this.checkOpen();
@@ -79,24 +86,24 @@ export class GgufSink implements TensorSink, AsyncDisposable {
     const at = this.position;
     this.position += bytes.length + pad;
     this.next++;
-    const done = (async () => {
-      await writeAll(this.handle, bytes, at);
-      if (pad > 0) await writeAll(this.handle, this.padding.subarray(0, pad), at + bytes.length);
-    })();
-    this.pending.add(done);
+    const done = this.queue.then(async () => {
+      if (this.failed) throw new Error("an earlier tensor write failed");
+      if (this.writer.position !== at) throw new Error(`internal: expected to be at byte ${at}, at ${this.writer.position}`);
+      await this.writer.append(bytes);
+      if (pad > 0) await this.writer.append(this.padding.subarray(0, pad));
+    });
+    this.queue = done.catch(() => {});
     try {
       await done;
     } catch (cause) {
       this.failed = true;
       throw new OutputError(this.location, `writing tensor "${planned.name}" failed: ${(cause as Error).message}`, { cause });
-    } finally {
-      this.pending.delete(done);
     }
   }
 
   async commit(): Promise<void> {
     this.checkOpen();
-    await Promise.allSettled(this.pending);
+    await this.queue;
     if (this.failed) throw new OutputError(this.location, "cannot commit: a tensor write failed; abort the sink");
     if (this.next < this.planned.length) {
       throw new OutputError(
@@ -109,8 +116,7 @@ export class GgufSink implements TensorSink, AsyncDisposable {
       throw new OutputError(this.location, "file already exists (it appeared while writing); pass overwrite: true to replace it");
     }
     try {
-      await this.handle.sync();
-      await this.handle.close();
+      await this.writer.finish();
       await rename(this.tempPath, this.location);
     } catch (cause) {
       await this.abort();
@@ -122,8 +128,8 @@ export class GgufSink implements TensorSink, AsyncDisposable {
   async abort(): Promise<void> {
     if (this.state !== "open") return;
     this.state = "aborted";
-    await Promise.allSettled(this.pending);
-    await this.handle.close().catch(() => undefined);
+    await this.queue;
+    await this.writer.abort();
     await rm(this.tempPath, { force: true });
   }
 
@@ -143,18 +149,18 @@ export async function createGgufSink(options: GgufSinkOptions): Promise<GgufSink
     throw new OutputError(path, "file already exists; pass overwrite: true to replace it");
   }
   const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  let handle: FileHandle;
+  let writer: SequentialFileWriter;
   try {
-    handle = await open(tempPath, "wx");
+    writer = await openSequentialWriter(tempPath, { direct: options.direct ?? false });
   } catch (cause) {
     throw new OutputError(path, `cannot create a temporary file in ${dirname(path)}: ${(cause as Error).message}`, { cause });
   }
   try {
-    await writeAll(handle, header, 0);
+    await writer.append(header);
   } catch (cause) {
-    await handle.close().catch(() => undefined);
+    await writer.abort();
     await rm(tempPath, { force: true });
     throw new OutputError(path, `writing the GGUF header failed: ${(cause as Error).message}`, { cause });
   }
-  return new GgufSink(options, handle, tempPath, planned, alignment, header.length);
+  return new GgufSink(options, writer, tempPath, planned, alignment, header.length);
 }

@@ -6,14 +6,14 @@
  * tensor at a time.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, rename, rm, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { OutputError, ShapeMismatchError } from "../../errors.js";
 import { encodeFloat, isFloatDType } from "../codecs/codec.js";
 import type { TensorPayload, TensorSink } from "../tensor-source.js";
 import { encodeSafetensorsHeader } from "./encode-safetensors-header.js";
 import { DEFAULT_MAX_SHARD_BYTES, planShards, type DeclaredTensor, type PlannedTensor, type ShardPlan } from "./plan-shards.js";
-import { writeFully } from "./write-fully.js";
+import { openSequentialWriter, type SequentialFileWriter } from "../sequential-file-writer.js";
 
 export interface SafetensorsSinkOptions {
   /** Output folder; created if missing. */
@@ -28,6 +28,11 @@ export interface SafetensorsSinkOptions {
   readonly filePrefix?: string;
   /** Replace an existing checkpoint with the same stem in `dir`. Defaults to `false`: refuse. */
   readonly overwrite?: boolean;
+  /**
+   * Write the shards around the page cache (O_DIRECT, where the system allows it; see
+   * sequential-file-writer.ts). Defaults to `false`.
+   */
+  readonly direct?: boolean;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -45,11 +50,13 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
   readonly #indexTemp: string;
   readonly #headerCache = new Map<number, Uint8Array>();
   #next = 0;
-  #handle: FileHandle | undefined;
+  readonly #direct: boolean;
+  #writer: SequentialFileWriter | undefined;
   #state: "open" | "busy" | "committed" | "aborted" = "open";
 
   constructor(options: Required<Omit<SafetensorsSinkOptions, "tensors" | "maxShardBytes">> & { shards: readonly ShardPlan[] }) {
     this.location = options.dir;
+    this.#direct = options.direct;
     this.shards = options.shards;
     this.#metadata = options.metadata;
     this.#prefix = options.filePrefix;
@@ -66,8 +73,10 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
       const slot = this.#order[this.#next];
       if (slot === undefined) throw new OutputError(this.location, `tensor "${payload.name}" is one more than the ${this.#order.length} declared`);
       const bytes = this.#bytesFor(payload, slot.tensor);
-      const handle = await this.#shardHandle(slot.shard);
-      await writeFully(handle, bytes, this.#headerSize(slot.shard) + slot.tensor.begin).catch((cause: unknown) => {
+      const writer = await this.#shardWriter(slot.shard);
+      // Shards are written front to back: the header, then each tensor where the plan put it.
+      if (writer.position !== this.#headerSize(slot.shard) + slot.tensor.begin) throw new OutputError(this.location, `internal: tensor "${payload.name}" is not next in its shard`);
+      await writer.append(bytes).catch((cause: unknown) => {
         throw new OutputError(this.location, `writing tensor "${payload.name}" failed: ${(cause as Error).message}`, { cause });
       });
       this.#next++;
@@ -86,7 +95,7 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
       }
       if (this.#order.length === 0) {
         // No tensors declared: no write() created the (single, empty) shard, but it must exist.
-        await this.#shardHandle(0);
+        await this.#shardWriter(0);
         await this.#finishShard();
       }
       const index = this.shards.length > 1 ? await this.#writeIndexTemp() : undefined;
@@ -103,8 +112,8 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
   async abort(): Promise<void> {
     if (this.#state === "committed" || this.#state === "aborted") return;
     this.#state = "aborted";
-    await this.#handle?.close().catch(() => undefined);
-    this.#handle = undefined;
+    await this.#writer?.abort();
+    this.#writer = undefined;
     await Promise.all([...this.#temps, this.#indexTemp].map((p) => rm(p, { force: true })));
   }
 
@@ -154,25 +163,26 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
     return h;
   }
 
-  async #shardHandle(shard: number): Promise<FileHandle> {
-    if (this.#handle !== undefined) return this.#handle;
+  async #shardWriter(shard: number): Promise<SequentialFileWriter> {
+    if (this.#writer !== undefined) return this.#writer;
     try {
-      this.#handle = await open(this.#temps[shard], "wx");
-      await writeFully(this.#handle, this.#headerBytes(shard), 0);
-      return this.#handle;
+      this.#writer = await openSequentialWriter(this.#temps[shard], { direct: this.#direct });
+      await this.#writer.append(this.#headerBytes(shard));
+      return this.#writer;
     } catch (cause) {
       throw new OutputError(this.location, `cannot create shard ${this.shards[shard].file}: ${(cause as Error).message}`, { cause });
     }
   }
 
   async #finishShard(): Promise<void> {
-    const handle = this.#handle;
-    this.#handle = undefined;
-    if (handle === undefined) return;
+    const writer = this.#writer;
+    this.#writer = undefined;
+    if (writer === undefined) return;
     try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await writer.finish();
+    } catch (cause) {
+      await writer.abort();
+      throw cause;
     }
   }
 
@@ -209,7 +219,7 @@ function isCheckpointFile(name: string, prefix: string): boolean {
  * folder already holds a checkpoint with the same stem, unless `overwrite` is set.
  */
 export async function createSafetensorsSink(options: SafetensorsSinkOptions): Promise<SafetensorsSink> {
-  const { dir, tensors, maxShardBytes = DEFAULT_MAX_SHARD_BYTES, filePrefix = "model", overwrite = false } = options;
+  const { dir, tensors, maxShardBytes = DEFAULT_MAX_SHARD_BYTES, filePrefix = "model", overwrite = false, direct = false } = options;
   if (filePrefix.length === 0 || /[/\\\0]/.test(filePrefix)) throw new OutputError(dir, `filePrefix ${JSON.stringify(filePrefix)} must be a plain file name stem`);
   const shards = planShards(tensors, maxShardBytes, filePrefix, dir);
   const metadata = { format: "pt", ...options.metadata };
@@ -224,5 +234,5 @@ export async function createSafetensorsSink(options: SafetensorsSinkOptions): Pr
       throw new OutputError(dir, `already holds a checkpoint (${existing.slice(0, 3).join(", ")}); choose another folder or pass overwrite: true`);
     }
   }
-  return new SafetensorsSink({ dir, shards, metadata, filePrefix, overwrite });
+  return new SafetensorsSink({ dir, shards, metadata, filePrefix, overwrite, direct });
 }

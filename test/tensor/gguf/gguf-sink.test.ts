@@ -1,4 +1,4 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OutputError, ShapeMismatchError } from "../../../src/errors.js";
@@ -57,6 +57,25 @@ describe("createGgufSink", () => {
     await using source = await openGguf(path);
     expect(Array.from(await source.readF32("x"))).toEqual([1, 2, 3, 4, 5]);
     expect(Array.from(await source.readF32("y"))).toEqual([6, 7]);
+  });
+
+  it("writes the same file around the page cache (direct) as through it, overlapping writes included", async () => {
+    const tensors = [
+      { name: "big", shape: [3000, 7], dtype: "F32" as const },
+      { name: "q", shape: [4, 64], dtype: "Q8_0" as const },
+      { name: "odd", shape: [5], dtype: "F16" as const },
+    ];
+    const data = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k));
+    const files: Buffer[] = [];
+    for (const direct of [true, false]) {
+      const path = fresh();
+      const sink = await createGgufSink({ path, metadata: [ggufEntry("general.name", ggufValue.string("d"))], tensors, direct });
+      await Promise.all(tensors.map((t, k) => sink.write({ kind: "f32", name: t.name, shape: t.shape, data: data(t.shape[0] * (t.shape[1] ?? 1), k + 1) })));
+      await sink.commit();
+      files.push(await readFile(path));
+    }
+    expect(files[0].byteLength).toBeGreaterThan(84_000);
+    expect(files[0].equals(files[1])).toBe(true);
   });
 
   it("abort and disposal remove the temporary file and leave nothing at the path", async () => {

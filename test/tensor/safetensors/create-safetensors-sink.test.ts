@@ -55,6 +55,28 @@ describe("createSafetensorsSink", () => {
     expect(bytes.subarray(8, source.dataStart).toString("utf8")).toMatch(/^\{"__metadata__":\{"format":"pt","merged_by":"smelt"\},"a":\{"dtype":"BF16","shape":\[2,2\],"data_offsets":\[0,8\]\}.*\} *$/);
   });
 
+  it("writes the same shards around the page cache (direct) as through it", async () => {
+    const tensors: DeclaredTensor[] = [
+      { name: "w", shape: [1500, 9], dtype: "F32" },
+      { name: "h", shape: [7], dtype: "BF16" },
+      { name: "v", shape: [2000, 3], dtype: "F16" },
+    ];
+    const shards: Buffer[][] = [];
+    for (const direct of [true, false]) {
+      const dir = fresh();
+      const sink = await createSafetensorsSink({ dir, tensors, maxShardBytes: 60_000, direct });
+      for (const [k, t] of tensors.entries()) {
+        const n = t.shape.reduce((a, b) => a * b, 1);
+        await sink.write({ kind: "f32", name: t.name, shape: t.shape, data: Float32Array.from({ length: n }, (_, i) => Math.cos(i * (k + 1))) });
+      }
+      await sink.commit();
+      const files = (await readdir(dir)).sort();
+      expect(files).toEqual(["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "model.safetensors.index.json"]);
+      shards.push(await Promise.all(files.map((f) => readFile(join(dir, f)))));
+    }
+    shards[0].forEach((bytes, i) => expect(bytes.equals(shards[1][i])).toBe(true));
+  });
+
   it("rejects out-of-order tensors, wrong shapes, wrong dtypes and extra tensors", async () => {
     const sink = await createSafetensorsSink({ dir: fresh(), tensors: declared });
     await expect(sink.write(payloadB)).rejects.toThrow(/expected tensor "a" \(number 1 of 3\) but got "b"/);
