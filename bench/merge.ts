@@ -3,7 +3,8 @@
  * linear, task_arithmetic, ties, dare_ties and slerp, on 1 and 2 worker threads, each in a fresh
  * child process so its peak RSS is its own. The baseline, measured in the same run, is a copy:
  * read every input tensor and write an output of the same size, with no maths (the I/O limit; see
- * bench/merge/child.ts for `copy` and the older, slower `copy-fresh`).
+ * bench/merge/child.ts for `copy`, the tighter `copy-blocks` (also a ratio column) and the older,
+ * slower `copy-fresh`).
  *
  * Options (after `--`): `--params 1e9` total parameters per model; `--methods linear,ties` and
  * `--threads 1,2` to run a subset; `--models DIR` to reuse models generated earlier (kept with
@@ -23,7 +24,7 @@ const METHODS: Record<string, string> = {
   dare_ties: "merge_method: dare_ties\nbase_model: m0\nseed: 1\nmodels:\n  - model: m1\n    parameters: {weight: 0.7, density: 0.5}\n  - model: m2\n    parameters: {weight: 0.5, density: 0.5}\n",
   slerp: "merge_method: slerp\nbase_model: m0\nmodels:\n  - model: m1\nparameters:\n  t: 0.4\n",
 };
-const BASELINES = ["copy", "copy-fresh"];
+const BASELINES = ["copy", "copy-blocks", "copy-fresh"];
 
 interface ChildResult {
   seconds: number;
@@ -73,15 +74,15 @@ export default async function main(args: string[]): Promise<void> {
       for (const b of BASELINES) {
         base[b] = runChild(b, threads);
         if (threads === 1) single[b] = base[b].seconds;
-        rows.push(row(b === "copy" ? "copy (baseline)" : "copy-fresh (old baseline)", threads, base[b], base.copy, single[b]));
+        rows.push(row(b === "copy" ? "copy (baseline)" : b === "copy-blocks" ? "copy-blocks (tightest)" : "copy-fresh (old baseline)", threads, base[b], base.copy, base["copy-blocks"] ?? base[b], single[b]));
       }
       for (const name of methods) {
         const r = runChild(name, threads);
         if (threads === 1) single[name] = r.seconds;
-        rows.push(row(name, threads, r, base.copy, single[name]));
+        rows.push(row(name, threads, r, base.copy, base["copy-blocks"], single[name]));
       }
     }
-    const header = ["method", "threads", "seconds", "CPU s", "input GB/s", "peak RSS", "x copy", "speed-up vs 1 thread", "load avg"];
+    const header = ["method", "threads", "seconds", "CPU s", "input GB/s", "peak RSS", "x copy", "x copy-blocks", "speed-up vs 1 thread", "load avg"];
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ");
     console.log(line(header));
@@ -92,7 +93,7 @@ export default async function main(args: string[]): Promise<void> {
   }
 }
 
-function row(name: string, threads: number, r: ChildResult, base: ChildResult, oneThread?: number): string[] {
+function row(name: string, threads: number, r: ChildResult, base: ChildResult, blocks: ChildResult, oneThread?: number): string[] {
   return [
     name,
     String(threads),
@@ -101,6 +102,7 @@ function row(name: string, threads: number, r: ChildResult, base: ChildResult, o
     (r.inputBytes / r.seconds / 1e9).toFixed(2),
     `${(r.maxRssBytes / 1e9).toFixed(2)} GB`,
     (r.seconds / base.seconds).toFixed(2),
+    (r.seconds / blocks.seconds).toFixed(2),
     oneThread !== undefined && threads > 1 ? (oneThread / r.seconds).toFixed(2) : "",
     r.load.toFixed(1),
   ];

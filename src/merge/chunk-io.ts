@@ -115,8 +115,9 @@ function probeFinite(values: Float32Array): boolean {
 /** Encodes `values` as output elements [start, start + values.length). */
 export type ChunkEncoder = (start: number, values: Float32Array) => void;
 
-export function chunkEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
-  const js = jsChunkEncoder(dtype, out);
+/** An encoder into `out`, which holds the output from element `first` on (a part of it, or all). */
+export function chunkEncoder(dtype: DType, out: Uint8Array, first = 0): ChunkEncoder {
+  const js = jsChunkEncoder(dtype, out, first);
   const kernels = simdKernels();
   if (!kernels || (dtype !== "BF16" && dtype !== "F16")) return js;
   const halves = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >>> 1);
@@ -130,11 +131,19 @@ export function chunkEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
     // Encoded in kernel memory, then copied into the output (a few KiB per chunk); a NaN is left
     // to the TypeScript encoder. No view is made for a full chunk.
     if (!simdEncode(dtype, values, staging)) return js(start, values);
-    halves.set(n === staging.length ? staging : staging.subarray(0, n), start);
+    halves.set(n === staging.length ? staging : staging.subarray(0, n), start - first);
   };
 }
 
-function jsChunkEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
+function jsChunkEncoder(dtype: DType, out: Uint8Array, first: number): ChunkEncoder {
+  // Element indices relative to `out`; Q8_0 keeps the tensor's for its error messages.
+  if (dtype === "Q8_0") return (start, values) => out.set(quantizeQ8_0(values, start), ((start - first) / 32) * 34);
+  const encode = jsPartEncoder(dtype, out);
+  return first === 0 ? encode : (start, values) => encode(start - first, values);
+}
+
+/** Encoders into `out` by element index of `out` (Q8_0 is handled by jsChunkEncoder). */
+function jsPartEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
   switch (dtype) {
     case "BF16": {
       const halves = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >>> 1);
@@ -159,8 +168,6 @@ function jsChunkEncoder(dtype: DType, out: Uint8Array): ChunkEncoder {
       const doubles = new Float64Array(out.buffer, out.byteOffset, out.byteLength >>> 3);
       return (start, values) => doubles.set(values, start);
     }
-    case "Q8_0":
-      return (start, values) => out.set(quantizeQ8_0(values, start), (start / 32) * 34);
     default:
       throw new RangeError(`no chunk encoder for ${dtype}`);
   }

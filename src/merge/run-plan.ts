@@ -9,7 +9,8 @@ import { DEFAULT_MEMORY_BUDGET, type MergePool } from "./merge-pool.js";
 import { addNonFinite, nonFiniteWarnings } from "./non-finite.js";
 import type { OpenedModels } from "./open-recipe-models.js";
 import { chunkedForm } from "./run-step.js";
-import type { EncodedTensor, StepPath, StepTask } from "./step-task.js";
+import { streamParts, type PartStream } from "./part-stream.js";
+import type { EncodedTensor, StepPath, StepResult, StepTask } from "./step-task.js";
 
 export interface WrittenTensor {
   readonly name: string;
@@ -49,16 +50,25 @@ interface PreparedStep {
   /** "copy": an integer tensor, written as the first model has it. */
   readonly path: StepPath | "copy";
   readonly parts: readonly (readonly [number, number])[];
+  /**
+   * Its parts are merged a few at a time into small buffers and written as they come (see
+   * part-stream.ts): an elementwise step whose inputs the workers read themselves, to a sink that
+   * takes parts.
+   */
+  readonly streamed: boolean;
   /** Memory it holds while in flight (see EngineTuning.memoryBudget). */
   readonly cost: number;
 }
 
-interface Outcome {
-  readonly bytes: Uint8Array;
-  readonly warnings: readonly string[];
-  /** Shared buffers to give back once the output is written. */
-  readonly held: readonly Uint8Array[];
-}
+type Outcome =
+  | {
+      readonly kind: "whole";
+      readonly bytes: Uint8Array;
+      readonly warnings: readonly string[];
+      /** Shared buffers to give back once the output is written. */
+      readonly held: readonly Uint8Array[];
+    }
+  | { readonly kind: "parts"; readonly stream: PartStream; readonly refs: readonly TensorRef[] };
 
 /**
  * Streams a plan through the pool: starts steps ahead of the one being written (in plan order, the
@@ -79,6 +89,8 @@ export async function* runPlan(args: {
   const tuning = { ...DEFAULT_TUNING, ...args.tuning };
   // Enough steps in flight to keep every thread busy behind a large one; memory is the real bound.
   const maxJobs = 4 + 4 * pool.threads;
+  // Parts of a streamed step merged ahead of the writer: one per thread and one more.
+  const partWindow = pool.threads + 1;
   const prepared = plan.steps.map(prepare);
   const order = launchOrder(prepared, pool.threads);
   // In flight, in plan order (the order outputs are written in).
@@ -111,22 +123,34 @@ export async function* runPlan(args: {
         cursor++;
       }
       if (!launched[written]) launch(written);
-      const { prepared: p, done } = jobs.shift()!;
+      const job = jobs[0];
+      const { prepared: p, done } = job;
       const outcome = await done;
-      try {
-        const step = p.step;
-        await sink.write({ kind: "raw", name: step.output, dtype: p.outDtype, shape: step.shape, bytes: outcome.bytes });
-      } finally {
-        for (const b of outcome.held) pool.buffers.release(b);
-        used -= p.cost;
+      const step = p.step;
+      let warnings: readonly string[];
+      if (outcome.kind === "parts") {
+        await sink.writeParts!({ name: step.output, dtype: p.outDtype, shape: step.shape }, outcome.stream.outputs());
+        warnings = stepWarnings(p, outcome.stream.results);
+      } else {
+        try {
+          await sink.write({ kind: "raw", name: step.output, dtype: p.outDtype, shape: step.shape, bytes: outcome.bytes });
+        } finally {
+          for (const b of outcome.held) pool.buffers.release(b);
+        }
+        warnings = outcome.warnings;
       }
+      // Written: off the list (a failure above leaves it there for the cleanup below).
+      jobs.shift();
+      used -= p.cost;
       written++;
-      yield { name: p.step.output, inputBytes: p.inputBytes, warnings: outcome.warnings };
+      yield { name: p.step.output, inputBytes: p.inputBytes, warnings };
     }
   } finally {
     // Settle what is still running (no worker may write into a buffer after it is reused), then give its buffers back.
     for (const settled of await Promise.allSettled(jobs.map((j) => j.done))) {
-      if (settled.status === "fulfilled") for (const b of settled.value.held) pool.buffers.release(b);
+      if (settled.status !== "fulfilled") continue;
+      if (settled.value.kind === "parts") await settled.value.stream.settle();
+      else for (const b of settled.value.held) pool.buffers.release(b);
     }
   }
 
@@ -137,18 +161,20 @@ export async function* runPlan(args: {
     const outDtype = dtypes.get(step.output)!;
     const count = step.shape.reduce((a, b) => a * b, 1);
     const whole = [[0, count] as const];
-    if (infos.some((i) => isIntDType(i.dtype))) return { step, refs, infos, spans: refs.map(() => undefined), inputBytes, outDtype, outBytes: 0, path: "copy", parts: whole, cost: inputBytes };
+    if (infos.some((i) => isIntDType(i.dtype))) return { step, refs, infos, spans: refs.map(() => undefined), inputBytes, outDtype, outBytes: 0, path: "copy", parts: whole, streamed: false, cost: inputBytes };
     const outBytes = outDtype === "Q8_0" ? (count / 32) * 34 : count * dtypeByteSize(outDtype as FloatDType);
     const form = chunkedForm(step.method, { tensorName: step.output, shape: step.shape, models: step.inputs.length, hasBase: step.base !== undefined, params: step.params, perModel: step.perModel });
     const chunked = form && infos.every((i) => chunkInputBytes(i.dtype) !== undefined) && isChunkOutput(outDtype, tuning.chunkElements, tuning.splitElements);
     const path: StepPath = chunked ? form.kind : "whole";
-    const parts: (readonly [number, number])[] = [];
-    if (path === "elementwise" && pool.threads > 1) for (let s = 0; s < count; s += tuning.splitElements) parts.push([s, Math.min(count, s + tuning.splitElements)]);
     // Chunked steps read file-backed inputs in the workers: only the others are held here.
     const spans = refs.map((r) => (path === "whole" ? undefined : models.byteSpan(r.model, r.tensor)));
     const held = infos.reduce((sum, info, i) => sum + (spans[i] ? 0 : info.byteLength), 0);
+    const streamed = path === "elementwise" && held === 0 && sink.writeParts !== undefined && count > tuning.splitElements;
+    const parts: (readonly [number, number])[] = [];
+    if (path === "elementwise" && (pool.threads > 1 || streamed)) for (let s = 0; s < count; s += tuning.splitElements) parts.push([s, Math.min(count, s + tuning.splitElements)]);
+    if (streamed) return { step, refs, infos, spans, inputBytes, outDtype, outBytes, path, parts, streamed, cost: partWindow * partBytes(outDtype, tuning.splitElements) };
     const extra = path === "whole" ? 4 * count * (2 * refs.length + 2) : path === "passes" ? Math.ceil(count / 8) * step.inputs.length : 0;
-    return { step, refs, infos, spans, inputBytes, outDtype, outBytes, path, parts: parts.length > 0 ? parts : whole, cost: held + outBytes + extra };
+    return { step, refs, infos, spans, inputBytes, outDtype, outBytes, path, parts: parts.length > 0 ? parts : whole, streamed, cost: held + outBytes + extra };
   }
 
   async function start(p: PreparedStep): Promise<Outcome> {
@@ -170,10 +196,8 @@ export async function* runPlan(args: {
         ),
       );
       const base = step.base ? encoded[step.inputs.length] : undefined;
-      if (p.path === "copy") return { ...copyIntegerTensor(step, encoded as ReadTensor[], base as ReadTensor | undefined, p.outDtype), held };
-      const output = pool.buffers.acquire(p.outBytes);
-      held.push(output);
-      const task: Omit<StepTask, "range"> = {
+      if (p.path === "copy") return { kind: "whole", ...copyIntegerTensor(step, encoded as ReadTensor[], base as ReadTensor | undefined, p.outDtype), held };
+      const task: Omit<StepTask, "range" | "output" | "outputStart"> = {
         method: step.method,
         tensorName: step.output,
         shape: step.shape,
@@ -186,17 +210,37 @@ export async function* runPlan(args: {
         nonFinite: args.nonFinite,
         path: p.path as StepPath,
         chunk: tuning.chunkElements,
-        output,
       };
-      const results = settle(await Promise.allSettled(p.parts.map((range) => pool.run({ ...task, range }))));
-      const counts = addNonFinite(results.map((r) => r.nonFinite));
-      const warnings = nonFiniteWarnings(step.output, p.refs.map((r) => r.model), counts, args.nonFinite);
-      return { bytes: output, warnings, held };
+      if (p.streamed) {
+        const stream = streamParts({
+          ranges: p.parts,
+          window: partWindow,
+          bytesOf: ([from, to]) => partBytes(p.outDtype, to - from),
+          acquire: (bytes) => pool.buffers.acquire(bytes),
+          release: (buffer) => pool.buffers.release(buffer),
+          run: (range, output) => pool.run({ ...task, range, output, outputStart: range[0] }),
+        });
+        return { kind: "parts", stream, refs: p.refs };
+      }
+      const output = pool.buffers.acquire(p.outBytes);
+      held.push(output);
+      const results = settle(await Promise.allSettled(p.parts.map((range) => pool.run({ ...task, range, output, outputStart: 0 }))));
+      return { kind: "whole", bytes: output, warnings: stepWarnings(p, results), held };
     } catch (error) {
       giveBack();
       throw error;
     }
   }
+
+  function stepWarnings(p: PreparedStep, results: readonly StepResult[]): string[] {
+    const counts = addNonFinite(results.map((r) => r.nonFinite));
+    return nonFiniteWarnings(p.step.output, p.refs.map((r) => r.model), counts, args.nonFinite);
+  }
+}
+
+/** Bytes of `elements` stored output elements (Q8_0: whole 32-value blocks of 34 bytes). */
+function partBytes(dtype: DType, elements: number): number {
+  return dtype === "Q8_0" ? (elements / 32) * 34 : elements * dtypeByteSize(dtype as FloatDType);
 }
 
 /**

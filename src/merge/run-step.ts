@@ -135,7 +135,7 @@ function encoder(task: StepTask): (start: number, values: Float32Array) => void 
   if (!isChunkOutput(task.outDtype, 32, 32)) {
     throw new SmeltError("dtype", `cannot write merged tensors as ${task.outDtype}; use F32, F16, BF16 or Q8_0`);
   }
-  return chunkEncoder(task.outDtype, task.output);
+  return chunkEncoder(task.outDtype, task.output, task.outputStart);
 }
 
 /**

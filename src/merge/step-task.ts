@@ -35,8 +35,12 @@ export interface StepTask {
   readonly range: readonly [number, number];
   /** Elements per chunk for the chunked paths. */
   readonly chunk: number;
-  /** The whole output tensor as stored (`outDtype`); this task fills its range. */
+  /**
+   * The output as stored (`outDtype`), from element `outputStart` on: the whole tensor (start 0),
+   * or just this task's part of it (start = range[0]); the task fills its range.
+   */
   readonly output: Uint8Array;
+  readonly outputStart: number;
 }
 
 /**

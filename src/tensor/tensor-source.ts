@@ -53,6 +53,13 @@ export interface TensorSource extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** What `TensorSink.writeParts` is told about a tensor before its parts arrive. */
+export interface RawTensorHeader {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
 /** A tensor handed to a sink: float data to be encoded to the sink's dtype, or raw bytes to copy. */
 export type TensorPayload =
   | { readonly kind: "f32"; readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }
@@ -68,6 +75,12 @@ export interface TensorSink {
   /** Final output location (file or folder). */
   readonly location: string;
   write(tensor: TensorPayload): Promise<void>;
+  /**
+   * Optional: writes the next tensor's stored bytes (`dtype` as declared) as they arrive in parts,
+   * in order, instead of as one buffer: the merge engine then never holds a large tensor's output
+   * whole. Refuses parts that do not add up to the tensor's size.
+   */
+  writeParts?(tensor: RawTensorHeader, parts: AsyncIterable<Uint8Array>): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * merged GGUF is what llama.cpp computes with (its log-probs match the float64 reference forward
  * pass run on the merge computed independently here).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +93,9 @@ describe("merging GGUF files", () => {
 
   it("writes Q8_0 that llama.cpp loads, with 1-D tensors kept in F32", async () => {
     await merge(parseRecipe(RECIPE, "gguf.yaml"), { output: join(dir, "merged-q8.gguf"), baseDir: dir, threads: 2, outType: "q8_0" });
+    // The same merge streamed in parts of two Q8_0 blocks (part-stream.ts) gives the same file.
+    await merge(parseRecipe(RECIPE, "gguf.yaml"), { output: join(dir, "merged-q8-parts.gguf"), baseDir: dir, threads: 0, outType: "q8_0", engine: { splitElements: 64, chunkElements: 32 } });
+    expect((await readFile(join(dir, "merged-q8-parts.gguf"))).equals(await readFile(join(dir, "merged-q8.gguf")))).toBe(true);
     const gguf = await openGguf(join(dir, "merged-q8.gguf"));
     try {
       const types = new Map(gguf.list().map((t) => [t.name, t.dtype]));

@@ -82,10 +82,12 @@ async function merged(path: string): Promise<Map<string, Buffer>> {
 
 describe("merge: fast paths against the straightforward computation", () => {
   for (const [name, yaml] of Object.entries(recipes)) {
-    it(`${name}: inline, and on 2 threads with odd chunks, small parts and a tiny memory budget`, async () => {
+    it(`${name}: inline, inline in streamed parts, and on 2 threads with odd chunks, small parts and a tiny memory budget`, async () => {
       const want = await straightforward(`${yaml}dtype: bfloat16\n`, "BF16");
       const runs = [
         { threads: 0 },
+        // Elementwise steps larger than a part stream their parts to the writer (part-stream.ts).
+        { threads: 0, engine: { chunkElements: 32, splitElements: 96 } },
         { pool, engine: { chunkElements: 7, splitElements: 64, memoryBudget: 1 } },
         { pool, engine: { chunkElements: 32, splitElements: 32 * 5, memoryBudget: 20_000 } },
       ];

@@ -98,11 +98,11 @@ describe("runStep: chunked paths against the whole-tensor path", () => {
         const inputs = spec.base ? encoded.slice(1) : encoded.slice(0, models);
         const base = spec.base ? encoded[0] : undefined;
         const fileInputs = asFileSpans(encoded, s.padding, join(dir, "inputs.bin"));
-        const task = (path: StepTask["path"], range: readonly [number, number], output: Uint8Array): StepTask => {
+        const task = (path: StepTask["path"], range: readonly [number, number], output: Uint8Array, outputStart = 0): StepTask => {
           const from = path !== "whole" && s.fromFile ? fileInputs : encoded;
           return {
             method: s.method, tensorName: "t", shape: [count], inputs: spec.base ? from.slice(1) : from.slice(0, models), base: spec.base ? from[0] : undefined,
-            params, perModel, seed: s.seed, outDtype: s.outDtype, nonFinite: s.nonFinite, path, range, chunk, output,
+            params, perModel, seed: s.seed, outDtype: s.outDtype, nonFinite: s.nonFinite, path, range, chunk, output, outputStart,
           };
         };
         const attempt = (run: () => unknown) => {
@@ -122,7 +122,19 @@ describe("runStep: chunked paths against the whole-tensor path", () => {
         const size = form.kind === "elementwise" ? 32 * Math.ceil(count / 32 / s.parts) : count;
         const ranges: [number, number][] = [];
         for (let at = 0; at < count; at += size) ranges.push([at, Math.min(count, at + size)]);
-        const chunked = attempt(() => addNonFinite(ranges.map((r) => runStep(task(form.kind, r, chunkedOut)).nonFinite)));
+        // Parts fill the whole output in place, or (every other case) their own buffer, copied in after.
+        const own = s.seed % 2 === 0;
+        const chunked = attempt(() =>
+          addNonFinite(
+            ranges.map((r) => {
+              if (!own || form.kind !== "elementwise") return runStep(task(form.kind, r, chunkedOut)).nonFinite;
+              const part = shared(outBytes(s.outDtype, r[1] - r[0]));
+              const result = runStep(task(form.kind, r, part, r[0])).nonFinite;
+              chunkedOut.set(part, outBytes(s.outDtype, r[0]));
+              return result;
+            }),
+          ),
+        );
         expect(chunked).toEqual(whole);
         const refused = s.nonFinite === "error" && Array.isArray(whole.value) && whole.value.length > 0;
         if (!whole.error && !refused) expect(Buffer.from(chunkedOut).equals(Buffer.from(wholeOut))).toBe(true);

@@ -7,10 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { access, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { OutputError } from "../../errors.js";
-import type { TensorPayload, TensorSink } from "../tensor-source.js";
+import { OutputError, ShapeMismatchError } from "../../errors.js";
+import type { RawTensorHeader, TensorPayload, TensorSink } from "../tensor-source.js";
 import { encodeGgufHeader } from "./encode-gguf-header.js";
-import { encodeTensorPayload } from "./encode-tensor-payload.js";
+import { checkRawHeader, encodeTensorPayload } from "./encode-tensor-payload.js";
 import type { GgufMetadataEntry } from "./gguf-value.js";
 import { planGgufLayout, type GgufTensorSpec, type PlannedTensor } from "./plan-gguf-layout.js";
 import { resolveAlignment } from "./resolve-alignment.js";
@@ -73,30 +73,73 @@ export class GgufSink implements TensorSink, AsyncDisposable {
    * planned offset, in declared order.
    */
   async write(tensor: TensorPayload): Promise<void> {
+    const planned = this.nextPlanned(tensor.name);
+    const bytes = encodeTensorPayload(this.location, planned, tensor);
+    await this.enqueue(planned, bytes.length, (append) => append(bytes));
+  }
+
+  /** Writes the next tensor's stored bytes as they arrive in parts (see TensorSink.writeParts). */
+  async writeParts(tensor: RawTensorHeader, parts: AsyncIterable<Uint8Array>): Promise<void> {
+    const planned = this.nextPlanned(tensor.name);
+    checkRawHeader(this.location, planned, tensor);
+    await this.enqueue(planned, planned.byteLength, async (append) => {
+      let total = 0;
+      for await (const part of parts) {
+        total += part.byteLength;
+        if (total > planned.byteLength) break;
+        await append(part);
+      }
+      if (total > planned.byteLength) throw new ShapeMismatchError(planned.name, `raw parts exceed the tensor's ${planned.byteLength} bytes`);
+      if (total < planned.byteLength) throw new ShapeMismatchError(planned.name, `raw parts add up to ${total} bytes, expected ${planned.byteLength}`);
+    });
+  }
+
+  private nextPlanned(name: string): PlannedTensor {
     this.checkOpen();
     const planned = this.planned[this.next];
     if (planned === undefined) {
-      throw new OutputError(this.location, `tensor "${tensor.name}" was not declared (all ${this.planned.length} declared tensors are written)`);
+      throw new OutputError(this.location, `tensor "${name}" was not declared (all ${this.planned.length} declared tensors are written)`);
     }
-    if (tensor.name !== planned.name) {
-      throw new OutputError(this.location, `tensors must arrive in declared order: expected "${planned.name}", got "${tensor.name}"`);
+    if (name !== planned.name) {
+      throw new OutputError(this.location, `tensors must arrive in declared order: expected "${planned.name}", got "${name}"`);
     }
-    const bytes = encodeTensorPayload(this.location, planned, tensor);
-    const pad = (this.alignment - (bytes.length % this.alignment)) % this.alignment;
+    return planned;
+  }
+
+  /**
+   * Takes the planned tensor's place (its `length` bytes and the padding after them) in the write
+   * queue, then lets `emit` append its bytes. Failures of the file become OutputErrors; an error
+   * of `emit`'s own source (a part that could not be made) passes through as it is.
+   */
+  private async enqueue(planned: PlannedTensor, length: number, emit: (append: (bytes: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
+    const pad = (this.alignment - (length % this.alignment)) % this.alignment;
     const at = this.position;
-    this.position += bytes.length + pad;
+    this.position += length + pad;
     this.next++;
+    let fileError = false;
+    let fromSource = false;
+    const append = (bytes: Uint8Array) =>
+      this.writer.append(bytes).catch((cause: unknown) => {
+        fileError = true;
+        throw cause;
+      });
     const done = this.queue.then(async () => {
       if (this.failed) throw new Error("an earlier tensor write failed");
       if (this.writer.position !== at) throw new Error(`internal: expected to be at byte ${at}, at ${this.writer.position}`);
-      await this.writer.append(bytes);
-      if (pad > 0) await this.writer.append(this.padding.subarray(0, pad));
+      try {
+        await emit(append);
+      } catch (error) {
+        fromSource = !fileError;
+        throw error;
+      }
+      if (pad > 0) await append(this.padding.subarray(0, pad));
     });
     this.queue = done.catch(() => {});
     try {
       await done;
     } catch (cause) {
       this.failed = true;
+      if (fromSource) throw cause;
       throw new OutputError(this.location, `writing tensor "${planned.name}" failed: ${(cause as Error).message}`, { cause });
     }
   }

@@ -4,7 +4,7 @@
  */
 import { OutputError, ShapeMismatchError } from "../../errors.js";
 import { encodeFloat } from "../codecs/codec.js";
-import type { TensorPayload } from "../tensor-source.js";
+import type { RawTensorHeader, TensorPayload } from "../tensor-source.js";
 import type { PlannedTensor } from "./plan-gguf-layout.js";
 import { quantizeQ8_0 } from "./quants/q8-0.js";
 
@@ -12,14 +12,24 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function encodeTensorPayload(path: string, planned: PlannedTensor, payload: TensorPayload): Uint8Array {
-  if (!sameShape(payload.shape, planned.shape)) {
-    throw new ShapeMismatchError(planned.name, `declared [${planned.shape.join(", ")}] but the payload is [${payload.shape.join(", ")}]`);
+/** Checks raw bytes' shape and dtype against the planned tensor (they are copied, not converted). */
+export function checkRawHeader(path: string, planned: PlannedTensor, raw: RawTensorHeader): void {
+  checkShape(planned, raw.shape);
+  if (raw.dtype !== planned.dtype) {
+    throw new OutputError(path, `tensor "${planned.name}" was declared ${planned.dtype} but raw ${raw.dtype} bytes were given`);
   }
+}
+
+function checkShape(planned: PlannedTensor, shape: readonly number[]): void {
+  if (!sameShape(shape, planned.shape)) {
+    throw new ShapeMismatchError(planned.name, `declared [${planned.shape.join(", ")}] but the payload is [${shape.join(", ")}]`);
+  }
+}
+
+export function encodeTensorPayload(path: string, planned: PlannedTensor, payload: TensorPayload): Uint8Array {
+  checkShape(planned, payload.shape);
   if (payload.kind === "raw") {
-    if (payload.dtype !== planned.dtype) {
-      throw new OutputError(path, `tensor "${planned.name}" was declared ${planned.dtype} but raw ${payload.dtype} bytes were given`);
-    }
+    checkRawHeader(path, planned, payload);
     if (payload.bytes.length !== planned.byteLength) {
       throw new OutputError(path, `tensor "${planned.name}" needs ${planned.byteLength} bytes of ${planned.dtype} but ${payload.bytes.length} were given`);
     }

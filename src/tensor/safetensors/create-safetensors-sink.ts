@@ -10,7 +10,7 @@ import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { OutputError, ShapeMismatchError } from "../../errors.js";
 import { encodeFloat, isFloatDType } from "../codecs/codec.js";
-import type { TensorPayload, TensorSink } from "../tensor-source.js";
+import type { RawTensorHeader, TensorPayload, TensorSink } from "../tensor-source.js";
 import { encodeSafetensorsHeader } from "./encode-safetensors-header.js";
 import { DEFAULT_MAX_SHARD_BYTES, planShards, type DeclaredTensor, type PlannedTensor, type ShardPlan } from "./plan-shards.js";
 import { openSequentialWriter, type SequentialFileWriter } from "../sequential-file-writer.js";
@@ -68,17 +68,47 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
   }
 
   async write(payload: TensorPayload): Promise<void> {
+    await this.#writeNext(payload.name, (declared) => {
+      const bytes = this.#bytesFor(payload, declared);
+      return (append) => append(bytes);
+    });
+  }
+
+  async writeParts(tensor: RawTensorHeader, parts: AsyncIterable<Uint8Array>): Promise<void> {
+    await this.#writeNext(tensor.name, (declared) => {
+      this.#checkHeader(tensor.name, tensor.shape, declared);
+      if (tensor.dtype !== declared.dtype) throw new OutputError(this.location, `tensor "${declared.name}": raw parts are ${tensor.dtype} but ${declared.dtype} was declared; raw bytes are copied, not converted`);
+      return async (append) => {
+        let total = 0;
+        for await (const part of parts) {
+          total += part.byteLength;
+          if (total > declared.byteLength) break;
+          await append(part);
+        }
+        if (total > declared.byteLength) throw new ShapeMismatchError(declared.name, `raw parts exceed the tensor's ${declared.byteLength} bytes`);
+        if (total < declared.byteLength) throw new ShapeMismatchError(declared.name, `raw parts add up to ${total} bytes, expected ${declared.byteLength}`);
+      };
+    });
+  }
+
+  /**
+   * Writes the next declared tensor: `prepare` checks it against its declaration (before anything
+   * is written) and returns what writes its bytes through `append`, in order.
+   */
+  async #writeNext(name: string, prepare: (declared: PlannedTensor) => (append: (bytes: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
     this.#enter("write");
     try {
       const slot = this.#order[this.#next];
-      if (slot === undefined) throw new OutputError(this.location, `tensor "${payload.name}" is one more than the ${this.#order.length} declared`);
-      const bytes = this.#bytesFor(payload, slot.tensor);
+      if (slot === undefined) throw new OutputError(this.location, `tensor "${name}" is one more than the ${this.#order.length} declared`);
+      const emit = prepare(slot.tensor);
       const writer = await this.#shardWriter(slot.shard);
       // Shards are written front to back: the header, then each tensor where the plan put it.
-      if (writer.position !== this.#headerSize(slot.shard) + slot.tensor.begin) throw new OutputError(this.location, `internal: tensor "${payload.name}" is not next in its shard`);
-      await writer.append(bytes).catch((cause: unknown) => {
-        throw new OutputError(this.location, `writing tensor "${payload.name}" failed: ${(cause as Error).message}`, { cause });
-      });
+      if (writer.position !== this.#headerSize(slot.shard) + slot.tensor.begin) throw new OutputError(this.location, `internal: tensor "${name}" is not next in its shard`);
+      await emit((bytes) =>
+        writer.append(bytes).catch((cause: unknown) => {
+          throw new OutputError(this.location, `writing tensor "${name}" failed: ${(cause as Error).message}`, { cause });
+        }),
+      );
       this.#next++;
       const following = this.#order[this.#next];
       if (following === undefined || following.shard !== slot.shard) await this.#finishShard();
@@ -129,13 +159,17 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
     this.#state = "busy";
   }
 
+  #checkHeader(name: string, shape: readonly number[], declared: PlannedTensor): void {
+    if (name !== declared.name) {
+      throw new OutputError(this.location, `expected tensor "${declared.name}" (number ${this.#next + 1} of ${this.#order.length}) but got "${name}"; tensors must arrive in the declared order`);
+    }
+    if (!sameShape(shape, declared.shape)) {
+      throw new ShapeMismatchError(declared.name, `declared shape [${declared.shape.join(", ")}] but the payload has [${shape.join(", ")}]`);
+    }
+  }
+
   #bytesFor(payload: TensorPayload, declared: PlannedTensor): Uint8Array {
-    if (payload.name !== declared.name) {
-      throw new OutputError(this.location, `expected tensor "${declared.name}" (number ${this.#next + 1} of ${this.#order.length}) but got "${payload.name}"; tensors must arrive in the declared order`);
-    }
-    if (!sameShape(payload.shape, declared.shape)) {
-      throw new ShapeMismatchError(declared.name, `declared shape [${declared.shape.join(", ")}] but the payload has [${payload.shape.join(", ")}]`);
-    }
+    this.#checkHeader(payload.name, payload.shape, declared);
     if (payload.kind === "raw") {
       if (payload.dtype !== declared.dtype) throw new OutputError(this.location, `tensor "${declared.name}": raw payload is ${payload.dtype} but ${declared.dtype} was declared; raw bytes are copied, not converted`);
       if (payload.bytes.byteLength !== declared.byteLength) throw new ShapeMismatchError(declared.name, `raw payload has ${payload.bytes.byteLength} bytes, expected ${declared.byteLength}`);
