@@ -3,7 +3,7 @@ import { bf16ToF32, decodeFloat, f16ToF32 } from "../tensor/codecs/index.js";
 import type { DType } from "../tensor/dtype.js";
 import { dequantize } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
-import { resetKernelScratch, scratchFloats, simdKernels } from "../methods/wasm/index.js";
+import { resetKernelScratch, scratchBytes, scratchFloats, simdFusedSumBf16, simdKernels } from "../methods/wasm/index.js";
 import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
 import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
 import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
@@ -62,8 +62,10 @@ function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "ele
   const models = task.inputs.length;
   const fullTensors = full.slice(0, models);
   let flagged = false;
+  const fused = fusedChunks(task, form, all, inputs);
   for (let at = start; at < end; at += size) {
     const length = Math.min(size, end - at);
+    if (fused?.(at, length)) continue;
     const views = length === size ? full : full.map((b) => b.subarray(0, length));
     for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;
     // Refused: stop merging (the output is dropped), count what the whole range holds.
@@ -73,6 +75,35 @@ function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "ele
     encode(at, out);
   }
   return { nonFinite: flagged ? countAll(all, inputs, start, end) : [] };
+}
+
+/**
+ * The fused pass of an elementwise step (FusedSum in methods/chunked-merge.ts): each chunk summed
+ * straight from the bf16 blocks the worker read into kernel memory to bf16 output, in one kernel
+ * call instead of a decode per input, the sum and an encode. Undefined where it does not apply
+ * (no kernels, another dtype, inputs the executor read); a chunk it declines (an input NaN/Inf,
+ * an output NaN) goes the separate way, which flags or handles it.
+ */
+function fusedChunks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, all: readonly EncodedTensor[], inputs: readonly InputBlocks[]): ((at: number, length: number) => boolean) | undefined {
+  const fused = form.fused;
+  const kernels = simdKernels();
+  if (!fused || !kernels || task.outDtype !== "BF16" || task.output.byteOffset % 2 !== 0) return undefined;
+  if (!all.every((t) => t.dtype === "BF16" && t.file !== undefined)) return undefined;
+  if (fused.weights.length !== task.inputs.length || (fused.kind === "tensor-deltas") !== (task.base !== undefined)) return undefined;
+  const staging = scratchBytes(2 * task.chunk);
+  const halves = new Uint16Array(staging.buffer, staging.byteOffset, task.chunk);
+  const out = new Uint16Array(task.output.buffer, task.output.byteOffset, task.output.byteLength >>> 1);
+  const addresses = new Float64Array(all.length);
+  return (at, length) => {
+    for (let i = 0; i < all.length; i++) {
+      const b = inputs[i].block(at, at + length);
+      if (b.bytes.buffer !== kernels.buffer) return false;
+      addresses[i] = b.bytes.byteOffset + (at - b.first) * 2;
+    }
+    if (!simdFusedSumBf16(fused, addresses, staging.byteOffset, length)) return false;
+    out.set(length === task.chunk ? halves : halves.subarray(0, length), at - task.outputStart);
+    return true;
+  };
 }
 
 /** Multi-pass: check every input first (refused ones are not merged), then let the method read. */

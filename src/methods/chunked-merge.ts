@@ -22,6 +22,18 @@ export interface ChunkedMergeSetup<G, P> {
   readonly perModel: readonly P[];
 }
 
+/**
+ * An elementwise form's arithmetic declared as data, so the executor can run it straight on stored
+ * bf16 inputs and outputs, decoding, summing and encoding in one pass (wasm/simd-sums.ts). It must
+ * give exactly `map`'s bits; test/merge/run-step.test.ts checks the executor's results against
+ * the whole-tensor path.
+ * - "weighted-sum": out = (0 + w0*t0 + w1*t1 + ...) / divisor (weightedAverage).
+ * - "tensor-deltas": out = base + (0 + w0*fround(t0 - base) + ...) * scale (sumTensorDeltas).
+ */
+export type FusedSum =
+  | { readonly kind: "weighted-sum"; readonly weights: readonly number[]; readonly divisor: number }
+  | { readonly kind: "tensor-deltas"; readonly weights: readonly number[]; readonly scale: number };
+
 /** Decodes elements [start, start + dst.length) of one input into `dst`. */
 export type ChunkRead = (start: number, dst: Float32Array) => void;
 
@@ -48,6 +60,8 @@ export type ChunkedMerge =
   | {
       readonly kind: "elementwise";
       map(tensors: readonly Float32Array[], base: Float32Array | undefined, out: Float32Array): void;
+      /** `map`'s arithmetic, when it is one of the sums the executor can run on stored values. */
+      readonly fused?: FusedSum;
     }
   /** Needs the whole tensor (norms, selections, random streams): reads it in several passes. */
   | { readonly kind: "passes"; run(io: ChunkedTensors): void };

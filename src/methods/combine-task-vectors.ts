@@ -58,6 +58,17 @@ export function taskVectorCombiner(
       return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda, dst);
     };
   }
+  const { scale } = taskVectorSumFactors(weights, scales, options);
+  return (vectors, implicit, base, dst) => (implicit ? sumTensorDeltas(vectors, ws, base, scale, dst) : sumTaskVectors(vectors, ws, base, scale, dst));
+}
+
+/**
+ * The factors of the sum without consensus: out = base + (0 + ws[0]*d0 + ...) * scale, with
+ * ws[m] = weights[m] * scales[m] and scale = lambda, divided by the weight sum when normalizing
+ * (1 when that sum is about 0).
+ */
+export function taskVectorSumFactors(weights: readonly number[], scales: ArrayLike<number>, options: CombineOptions): { ws: number[]; scale: number } {
+  const ws = weights.map((v, m) => v * scales[m]);
   let scale = options.lambda;
   if (options.normalize) {
     let div = 0;
@@ -65,5 +76,5 @@ export function taskVectorCombiner(
     if (Math.abs(div) < WEIGHT_SUM_FLOOR) div = 1;
     scale /= div;
   }
-  return (vectors, implicit, base, dst) => (implicit ? sumTensorDeltas(vectors, ws, base, scale, dst) : sumTaskVectors(vectors, ws, base, scale, dst));
+  return { ws, scale };
 }

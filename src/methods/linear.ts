@@ -29,7 +29,7 @@ export const linear = defineMergeMethod({
     if (models === 0) return undefined;
     const w = perModel.map((p) => p.weight);
     const div = divisor(w, params.normalize);
-    return { kind: "elementwise", map: (tensors, _base, out) => void weightedAverage(tensors, w, div, out) };
+    return { kind: "elementwise", map: (tensors, _base, out) => void weightedAverage(tensors, w, div, out), fused: { kind: "weighted-sum", weights: w, divisor: div } };
   },
 });
 

@@ -3,7 +3,7 @@ import type { ChunkedMerge, ChunkedMergeSetup } from "./chunked-merge.js";
 import { chunkedMagnitudeMerge } from "./chunked-magnitude-merge.js";
 import { chunkedRandomMerge } from "./chunked-random-merge.js";
 import { defineMergeMethod, type MergeInput, type MergeMethod } from "./define-merge-method.js";
-import { combineTaskVectors, taskVectorCombiner } from "./combine-task-vectors.js";
+import { combineTaskVectors, taskVectorCombiner, taskVectorSumFactors } from "./combine-task-vectors.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { flag, num, weight } from "./param-schemas.js";
 import { sparsifyDella } from "./sparsify-della.js";
@@ -188,7 +188,10 @@ function chunkedTaskVectorMerge(config: TaskVectorConfig, setup: ChunkedMergeSet
   const options = { consensus: config.consensus, normalize: setup.params.normalize, lambda: setup.params.lambda };
   if (sparsifiesNothing(config, setup.perModel)) {
     const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
-    if (!config.consensus) return { kind: "elementwise", map: (tensors, base, out) => void combine(tensors, true, base!, out) };
+    if (!config.consensus) {
+      const { ws, scale } = taskVectorSumFactors(weights, weights.map(() => 1), options);
+      return { kind: "elementwise", map: (tensors, base, out) => void combine(tensors, true, base!, out), fused: { kind: "tensor-deltas", weights: ws, scale } };
+    }
     // Consensus reads materialised task vectors: computed per chunk into kernel scratch (the
     // form lives for one step; a shorter last chunk gets its own).
     let deltas: Float32Array[] = [];

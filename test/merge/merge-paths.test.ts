@@ -28,6 +28,7 @@ beforeAll(async () => {
   await writeHfModel(join(dir, "base"), randomModel(11, shapes), "BF16");
   await writeHfModel(join(dir, "a"), randomModel(12, shapes), "BF16");
   await writeHfModel(join(dir, "b"), randomModel(13, shapes), "F16");
+  await writeHfModel(join(dir, "c"), randomModel(14, shapes), "BF16");
   pool = createMergePool(2);
 });
 afterAll(async () => {
@@ -41,6 +42,9 @@ const recipes: Record<string, string> = {
   ties: "merge_method: ties\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 0.7, density: 0.4}\n  - model: b\n    parameters: {weight: 0.5, density: 0.6}\n",
   dare_ties: "merge_method: dare_ties\nbase_model: base\nseed: 3\nmodels:\n  - model: a\n    parameters: {weight: 0.7, density: 0.4}\n  - model: b\n    parameters: {weight: 0.5, density: 0.6}\n",
   slerp: "merge_method: slerp\nbase_model: base\nmodels:\n  - model: a\nparameters:\n  t: 0.4\n",
+  // bf16 models only: linear and task arithmetic then run fused from bf16 to bf16 (FusedSum).
+  linear_bf16: "merge_method: linear\nmodels:\n  - model: base\n    parameters: {weight: 0.5}\n  - model: a\n    parameters: {weight: 0.3}\n  - model: c\n    parameters: {weight: 0.2}\n",
+  task_arithmetic_bf16: "merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 0.7}\n  - model: c\n    parameters: {weight: -0.5}\n",
   della: "merge_method: della\nbase_model: base\nseed: 3\nmodels:\n  - model: a\n    parameters: {weight: 0.7, density: 0.5}\n  - model: b\n    parameters: {weight: 0.5, density: 0.5}\n",
 };
 
@@ -48,7 +52,7 @@ const recipes: Record<string, string> = {
 async function straightforward(yaml: string, outDtype: FloatDType): Promise<Map<string, Buffer>> {
   const recipe = parseRecipe(yaml, "r.yaml");
   const method = getMergeMethod(recipe.merge_method!);
-  const sources = new Map(await Promise.all(["base", "a", "b"].map(async (m) => [m, await openHfCheckpoint(join(dir, m))] as const)));
+  const sources = new Map(await Promise.all(["base", "a", "b", "c"].map(async (m) => [m, await openHfCheckpoint(join(dir, m))] as const)));
   try {
     const out = new Map<string, Buffer>();
     const names = (recipe.models ?? []).map((m) => m.model).filter((m) => m !== recipe.base_model || method.base === "input");

@@ -1,3 +1,4 @@
+import type { FusedSum } from "../chunked-merge.js";
 import { MAX_KERNEL_MODELS, allInKernelMemory, doubleTableOf, inKernelMemory, pointerTableOf, simdKernels } from "./simd-kernels.js";
 
 /**
@@ -19,6 +20,23 @@ export function simdTaskVectorSum(vectors: readonly Float32Array[], implicit: bo
   if (!k || vectors.length > MAX_KERNEL_MODELS || !inKernelMemory(k, out) || !inKernelMemory(k, base) || !allInKernelMemory(k, vectors)) return false;
   const sum = implicit ? k.exports.sumTensorDeltas : k.exports.sumTaskVectors;
   return sum(pointerTableOf(k, vectors), doubleTableOf(k, 0, ws), vectors.length, base.byteOffset, scale, out.byteOffset, out.length) === 1;
+}
+
+/**
+ * A fused sum (see FusedSum in chunked-merge.ts) of `n` values straight from stored bf16 inputs to
+ * a bf16 output: `inputs` are byte addresses in kernel memory (the base last for "tensor-deltas"),
+ * `out` too. True when it wrote the output; false when the separate steps must run (no kernels,
+ * too many models, an input NaN/Inf or an output NaN).
+ */
+export function simdFusedSumBf16(fused: FusedSum, inputs: ArrayLike<number>, out: number, n: number): boolean {
+  const k = simdKernels();
+  const models = fused.weights.length;
+  if (!k || models > MAX_KERNEL_MODELS) return false;
+  const table = k.pointers;
+  for (let m = 0; m < models; m++) table[m] = inputs[m];
+  const weights = doubleTableOf(k, 0, fused.weights);
+  if (fused.kind === "weighted-sum") return k.exports.weightedSumBf16(k.pointerTable, weights, models, fused.divisor, out, n) === 1;
+  return k.exports.sumTensorDeltasBf16(k.pointerTable, weights, models, inputs[models], fused.scale, out, n) === 1;
 }
 
 /** slerp's mix: out = a*v0 + b*v1. */

@@ -109,8 +109,9 @@ export function encodeBf16(src: usize, dst: usize, n: i32): i32 {
   return <i32>(!v128.any_true(nan) && tail == 0);
 }
 
+/** float32 bits -> bf16 bits (in the low half of each lane), round to nearest even, for non-NaN lanes. */
 // @ts-ignore: decorator
-@inline function roundBf16(x: v128): v128 {
+@inline export function roundBf16(x: v128): v128 {
   const lsb = v128.and(i32x4.shr_u(x, 16), i32x4.splat(1));
   return i32x4.shr_u(i32x4.add(i32x4.add(x, i32x4.splat(0x7fff)), lsb), 16);
 }

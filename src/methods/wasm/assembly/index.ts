@@ -4,6 +4,7 @@
 // so in its result, and the TypeScript loop runs instead. Memory is imported: the caller owns it.
 export { decodeBf16, decodeF16, copyF32, encodeBf16, encodeF16 } from "./codecs";
 export { weightedSum, sumTaskVectors, sumTensorDeltas, mix } from "./weighted-sums";
+export { weightedSumBf16, sumTensorDeltasBf16 } from "./fused-sums";
 export { tiesConsensus } from "./ties-consensus";
 export { taskVector, taskVectorL1, addL1, dropBlock, applyKeepBits } from "./task-vectors";
 export { addHighDigits, addLowDigits, keepAtOrAbove } from "./digits";
