@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, read, readSync } from "node:fs";
 import { TensorFormatError } from "../errors.js";
 import { scratchBytes, simdKernels } from "../methods/wasm/index.js";
 import type { EncodedTensor } from "./step-task.js";
@@ -22,9 +22,18 @@ export interface InputBlock {
 export interface InputBlocks {
   /** Elements worth asking for at a time. */
   readonly blockElements: number;
-  /** A block holding elements [start, end) (valid until the next call). */
+  /** A block holding elements [start, end) (valid until the next call); reads it if need be. */
   block(start: number, end: number): InputBlock;
-  close(): void;
+  /** Whether `block(start, end)` is at hand without a read. */
+  has(start: number, end: number): boolean;
+  /**
+   * Makes elements [start, end) at hand, waiting for the read ahead when it holds them, and starts
+   * reading the block after them (below `limit`) in the background: a reader going front to back
+   * with `ready` reads while it computes.
+   */
+  ready(start: number, end: number, limit: number): Promise<void>;
+  /** Waits for a read ahead still running, then closes the file. */
+  close(): Promise<void>;
 }
 
 /**
@@ -37,30 +46,69 @@ export interface InputBlocks {
 export function openInputBlocks(input: EncodedTensor, elementBytes: number, slot: number, blockElements: number): InputBlocks {
   if (input.bytes) {
     const whole = makeBlock(input.bytes, 0, elementBytes);
-    return { blockElements, block: () => whole, close: () => {} };
+    return { blockElements, block: () => whole, has: () => true, ready: async () => {}, close: async () => {} };
   }
   const span = input.file;
   const total = span.length / elementBytes;
   const fd = openSync(span.path, "r");
   const scratch = simdKernels() !== undefined;
-  let own: Uint8Array | undefined;
-  const buffer = (bytes: number) => {
-    if (!scratch) return blockBuffer(slot, bytes);
-    if (!own || own.byteLength < bytes) own = scratchBytes(Math.max(bytes, blockElements * elementBytes));
-    return own.subarray(0, bytes);
+  // Two buffers: the current block in one, the block read ahead in the other.
+  const own: (Uint8Array | undefined)[] = [undefined, undefined];
+  const buffer = (which: number, bytes: number) => {
+    if (!scratch) return blockBuffer(2 * slot + which, bytes);
+    if (!own[which] || own[which].byteLength < bytes) own[which] = scratchBytes(Math.max(bytes, blockElements * elementBytes));
+    return own[which].subarray(0, bytes);
   };
   let current: InputBlock | undefined;
+  let currentBuffer = 0;
+  let ahead: { first: number; count: number; done: Promise<Uint8Array> } | undefined;
+  const covers = (b: { first: number; count: number } | undefined, start: number, end: number) => b !== undefined && start >= b.first && end <= b.first + b.count;
+  const blockCount = (start: number, end: number) => Math.min(total - start, Math.max(end - start, blockElements));
+  const readNow = (start: number, end: number) => {
+    const count = blockCount(start, end);
+    // Into the current block's buffer: the other one may be receiving a read ahead.
+    const bytes = buffer(currentBuffer, count * elementBytes);
+    readFully(fd, bytes, span.offset + start * elementBytes, span.path);
+    current = makeBlock(bytes, start, elementBytes);
+    return current;
+  };
+  const aheadBuffer = () => 1 - currentBuffer;
+  const readAhead = (first: number, limit: number) => {
+    if (ahead || first >= Math.min(limit, total)) return;
+    const count = blockCount(first, first);
+    const bytes = buffer(aheadBuffer(), count * elementBytes);
+    ahead = { first, count, done: readFullyAsync(fd, bytes, span.offset + first * elementBytes, span.path) };
+    // Awaited when used or at close; this only stops an early failure counting as unhandled.
+    ahead.done.catch(() => {});
+  };
   return {
     blockElements,
+    has: (start, end) => covers(current, start, end),
     block(start, end) {
-      if (current && start >= current.first && end <= current.first + current.count) return current;
-      const count = Math.min(total - start, Math.max(end - start, blockElements));
-      const bytes = buffer(count * elementBytes);
-      readFully(fd, bytes, span.offset + start * elementBytes, span.path);
-      current = makeBlock(bytes, start, elementBytes);
-      return current;
+      if (covers(current, start, end)) return current!;
+      return readNow(start, end);
     },
-    close: () => closeSync(fd),
+    async ready(start, end, limit) {
+      if (!covers(current, start, end)) {
+        const next = ahead;
+        if (next && covers(next, start, end)) {
+          ahead = undefined;
+          current = makeBlock(await next.done, next.first, elementBytes);
+          currentBuffer = 1 - currentBuffer;
+        } else {
+          // Not what was read ahead (or nothing was): let that read finish, then read this block.
+          if (next) await next.done.catch(() => {});
+          ahead = undefined;
+          readNow(start, end);
+        }
+      }
+      readAhead(current!.first + current!.count, limit);
+    },
+    async close() {
+      if (ahead) await ahead.done.catch(() => {});
+      ahead = undefined;
+      closeSync(fd);
+    },
   };
 }
 
@@ -83,6 +131,21 @@ const buffers: Uint8Array[] = [];
 function blockBuffer(slot: number, bytes: number): Uint8Array {
   if (!buffers[slot] || buffers[slot].byteLength < bytes) buffers[slot] = new Uint8Array(bytes);
   return buffers[slot].subarray(0, bytes);
+}
+
+/** readFully in the background (libuv's thread pool); resolves to `into` once it is full. */
+function readFullyAsync(fd: number, into: Uint8Array, position: number, path: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const step = (done: number) => {
+      if (done === into.byteLength) return resolve(into);
+      read(fd, into, done, into.byteLength - done, position + done, (error, count) => {
+        if (error) return reject(error);
+        if (count === 0) return reject(new TensorFormatError(path, `unexpected end of file at byte ${position + done}; the file was truncated while merging`));
+        step(done + count);
+      });
+    };
+    step(0);
+  });
 }
 
 function readFully(fd: number, into: Uint8Array, position: number, path: string): void {

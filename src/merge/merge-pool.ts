@@ -37,7 +37,14 @@ export function createMergePool(threads: number, memoryBudget = DEFAULT_MEMORY_B
   }
   const buffers = new SharedBufferPool(memoryBudget);
   if (threads === 0) {
-    const run = async (task: StepTask) => unwrap(task, mergeWorker(task));
+    // One step at a time, as on a worker thread: a step waiting for a read must not let another
+    // start (steps share this thread's kernel scratch).
+    let queue: Promise<unknown> = Promise.resolve();
+    const run = (task: StepTask) => {
+      const reply = queue.then(() => mergeWorker(task));
+      queue = reply.catch(() => {});
+      return reply.then((r) => unwrap(task, r));
+    };
     const dispose = async () => buffers.clear();
     return { threads, buffers, run, dispose, [Symbol.asyncDispose]: dispose };
   }

@@ -7,9 +7,9 @@ import type { NonFiniteCount } from "./non-finite.js";
  * tinypool worker entry. Errors are returned as data: a thrown class would lose its type crossing
  * the thread boundary, and the executor re-raises them as typed errors.
  */
-export default function mergeWorker(task: StepTask): WorkerReply {
+export default async function mergeWorker(task: StepTask): Promise<WorkerReply> {
   try {
-    return { ok: true, nonFinite: [...runStep(task).nonFinite] };
+    return { ok: true, nonFinite: [...(await runStep(task)).nonFinite] };
   } catch (error) {
     if (error instanceof SmeltError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -14,7 +14,7 @@ import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
  * run the method, encode the result into the shared output. Pure apart from the CPU it burns and
  * the output it fills; runs inline or inside a worker thread.
  */
-export function runStep(task: StepTask): StepResult {
+export async function runStep(task: StepTask): Promise<StepResult> {
   // Kernel scratch holds one step's buffers (see methods/wasm/kernel-scratch.ts).
   resetKernelScratch();
   const count = task.shape.reduce((a, b) => a * b, 1);
@@ -36,9 +36,9 @@ export function runStep(task: StepTask): StepResult {
       // Blocks of 32 chunks: with 4096-element chunks, a file read per 256 KiB of bf16.
       inputs.push(openInputBlocks(t, size, slot, 32 * task.chunk));
     }
-    return form.kind === "elementwise" ? runElementwise(task, form, inputs) : runPasses(task, form, count, inputs);
+    return form.kind === "elementwise" ? await runElementwise(task, form, inputs) : runPasses(task, form, count, inputs);
   } finally {
-    for (const input of inputs) input.close();
+    for (const input of inputs) await input.close();
   }
 }
 
@@ -52,7 +52,7 @@ function allInputs(task: StepTask): EncodedTensor[] {
 }
 
 /** Elementwise: chunk by chunk over the task's range, decode (checking as it goes), map, encode. */
-function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, inputs: readonly InputBlocks[]): StepResult {
+async function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, inputs: readonly InputBlocks[]): Promise<StepResult> {
   const [start, end] = task.range;
   const size = task.chunk;
   const all = allInputs(task);
@@ -65,6 +65,8 @@ function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind: "ele
   const fused = fusedChunks(task, form, all, inputs);
   for (let at = start; at < end; at += size) {
     const length = Math.min(size, end - at);
+    // Inputs are read a block ahead, in the background, while this block merges.
+    for (let i = 0; i < inputs.length; i++) if (!inputs[i].has(at, at + length)) await inputs[i].ready(at, at + length, end);
     if (fused?.(at, length)) continue;
     const views = length === size ? full : full.map((b) => b.subarray(0, length));
     for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;

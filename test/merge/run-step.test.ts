@@ -79,10 +79,10 @@ function asFileSpans(inputs: readonly EncodedTensor[], padding: readonly number[
 }
 
 describe("runStep: chunked paths against the whole-tensor path", () => {
-  it("write the same output bytes and report the same NaN/Inf", () => {
+  it("write the same output bytes and report the same NaN/Inf", async () => {
     let chunkedRuns = 0;
-    fc.assert(
-      fc.property(scenario, (s) => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (s) => {
         const spec = methods[s.method];
         const models = s.method === "slerp" ? 1 : s.models;
         // Q8_0 needs whole 32-value blocks; other outputs take any length.
@@ -105,15 +105,15 @@ describe("runStep: chunked paths against the whole-tensor path", () => {
             params, perModel, seed: s.seed, outDtype: s.outDtype, nonFinite: s.nonFinite, path, range, chunk, output, outputStart,
           };
         };
-        const attempt = (run: () => unknown) => {
+        const attempt = async (run: () => Promise<unknown>) => {
           try {
-            return { value: run() };
+            return { value: await run() };
           } catch (error) {
             return { error: (error as Error).message };
           }
         };
         const wholeOut = shared(outBytes(s.outDtype, count));
-        const whole = attempt(() => runStep(task("whole", [0, count], wholeOut)).nonFinite);
+        const whole = await attempt(async () => (await runStep(task("whole", [0, count], wholeOut))).nonFinite);
         const form = chunkedForm(s.method, { tensorName: "t", shape: [count], models: inputs.length, hasBase: base !== undefined, params, perModel });
         if (!form) return;
         chunkedRuns++;
@@ -124,17 +124,19 @@ describe("runStep: chunked paths against the whole-tensor path", () => {
         for (let at = 0; at < count; at += size) ranges.push([at, Math.min(count, at + size)]);
         // Parts fill the whole output in place, or (every other case) their own buffer, copied in after.
         const own = s.seed % 2 === 0;
-        const chunked = attempt(() =>
-          addNonFinite(
-            ranges.map((r) => {
-              if (!own || form.kind !== "elementwise") return runStep(task(form.kind, r, chunkedOut)).nonFinite;
-              const part = shared(outBytes(s.outDtype, r[1] - r[0]));
-              const result = runStep(task(form.kind, r, part, r[0])).nonFinite;
-              chunkedOut.set(part, outBytes(s.outDtype, r[0]));
-              return result;
-            }),
-          ),
-        );
+        const chunked = await attempt(async () => {
+          const results = [];
+          for (const r of ranges) {
+            if (!own || form.kind !== "elementwise") {
+              results.push((await runStep(task(form.kind, r, chunkedOut))).nonFinite);
+              continue;
+            }
+            const part = shared(outBytes(s.outDtype, r[1] - r[0]));
+            results.push((await runStep(task(form.kind, r, part, r[0]))).nonFinite);
+            chunkedOut.set(part, outBytes(s.outDtype, r[0]));
+          }
+          return addNonFinite(results);
+        });
         expect(chunked).toEqual(whole);
         const refused = s.nonFinite === "error" && Array.isArray(whole.value) && whole.value.length > 0;
         if (!whole.error && !refused) expect(Buffer.from(chunkedOut).equals(Buffer.from(wholeOut))).toBe(true);
