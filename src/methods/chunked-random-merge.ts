@@ -3,9 +3,10 @@ import { combineTaskVectorChunks, taskVectorL1, type ChunkTrim } from "./combine
 import type { CombineOptions } from "./combine-task-vectors.js";
 import { isBulkRandom, type RandomSource } from "./create-random.js";
 import { KEEP_BLOCK, drawKeepFlags, flagsOfDraws, keepCut } from "./random-keep-flags.js";
-import { rescaleFactor } from "./task-vectors.js";
+import { L1_LANES, laneSum, rescaleFactor } from "./task-vectors.js";
 import { scratchDoubles, scratchFloats, scratchWords } from "./wasm/kernel-scratch.js";
-import { simdApplyKeepBits, simdDropBlock } from "./wasm/simd-task-vectors.js";
+import { simdApplyKeepBits, simdRandomDrop } from "./wasm/simd-task-vectors.js";
+import { jumpMatrix } from "./xoshiro-jump.js";
 
 /**
  * Chunked form of the DARE task-vector merges (random drop, Yu et al.,
@@ -56,61 +57,80 @@ interface DropScratch {
   readonly x: Float32Array;
   readonly draws: Uint32Array;
   readonly flags: Float64Array;
-  readonly norms: Float64Array;
+  /** L1 lanes of the norms before and after (task-vectors.ts). */
+  readonly lanes: Float64Array;
+  /** The generator's state while the kernel draws, and the jump of its four streams. */
+  readonly kernel: { readonly state: Uint32Array; readonly jump: Uint32Array; readonly quarter: number; readonly draws: Uint32Array };
 }
 
+/** The kernel's four draw streams split a block of KEEP_BLOCK draws into quarters. */
+const QUARTER = KEEP_BLOCK / 4;
+let quarterJump: Uint32Array | undefined;
+
 function dropScratch(chunk: number): DropScratch {
-  return { base: scratchFloats(chunk), x: scratchFloats(chunk), draws: scratchWords(KEEP_BLOCK), flags: new Float64Array(KEEP_BLOCK), norms: scratchDoubles(2) };
+  const draws = scratchWords(KEEP_BLOCK);
+  const jump = scratchWords(512);
+  jump.set((quarterJump ??= jumpMatrix(QUARTER)));
+  return { base: scratchFloats(chunk), x: scratchFloats(chunk), draws, flags: new Float64Array(KEEP_BLOCK), lanes: scratchDoubles(2 * L1_LANES), kernel: { state: scratchWords(4), jump, quarter: QUARTER, draws } };
 }
 
 /**
  * Model `m`'s drop: draws its flags (exactly as randomlyDroppedTaskVector: one draw per element, in
  * order), stores them as bits in `keep` and returns the L1 norms [before, after] of its task vector.
+ * With the kernels, a chunk's draws are made in the kernel from the generator's state (handed over
+ * to kernel memory and back; the stream is the same).
  */
-function dropPass(io: ChunkedTensors, m: number, density: number, random: RandomSource, keep: Uint32Array, scratch: DropScratch): Float64Array {
+function dropPass(io: ChunkedTensors, m: number, density: number, random: RandomSource, keep: Uint32Array, scratch: DropScratch): [number, number] {
   const size = io.chunk;
-  const { base, x, draws, flags, norms } = scratch;
+  const { base, x, draws, flags, lanes, kernel } = scratch;
   const cut = keepCut(density);
-  norms.fill(0);
+  lanes.fill(0);
+  // Whether the stream's state is in kernel.state (the kernel draws) rather than in `random`.
+  let inKernel = false;
   for (let start = 0; start < io.length; start += size) {
     const length = Math.min(size, io.length - start);
     io.base!(start, length === size ? base : base.subarray(0, length));
     io.tensors[m](start, length === size ? x : x.subarray(0, length));
+    if (isBulkRandom(random)) {
+      if (!inKernel) random.getState(kernel.state);
+      if (simdRandomDrop(x, base, kernel, cut, length, start, keep, lanes)) {
+        inKernel = true;
+        continue;
+      }
+      if (inKernel) random.setState(kernel.state);
+      inKernel = false;
+    }
     for (let from = 0; from < length; from += KEEP_BLOCK) {
       const to = Math.min(length, from + KEEP_BLOCK);
       if (isBulkRandom(random)) {
-        // The raw draws once; the kernel turns them into flags, or they are turned into flags here.
         random.fillBits(draws, to - from);
-        if (simdDropBlock(x, base, draws, cut, from, to, start, keep, norms)) continue;
         flagsOfDraws(draws, cut, flags, to - from);
       } else {
         drawKeepFlags(random, density, flags, to - from);
       }
-      dropBlock(x, base, flags, from, to, start, keep, norms);
+      dropBlock(x, base, flags, from, to, start, keep, lanes);
     }
   }
-  // A copy of the scratch norms (a typed array keeps a NaN's bits; a JS array may not).
-  return norms.slice(0, 2);
+  if (inKernel && isBulkRandom(random)) random.setState(kernel.state);
+  return [laneSum(lanes, 0), laneSum(lanes, L1_LANES)];
 }
 
 /**
- * One block of a drop pass: the norms of `d` and `d * flag` (carried in `norms`) and the flags as
- * bits of `keep` at the elements' positions in the tensor (`offset` + index). A separate function
- * for the reason given in task-vectors.ts.
+ * One block of a drop pass: the L1 lanes of `d` and `d * flag` (carried in `lanes`, 8 before then
+ * 8 after; element i of the tensor in lane i & 7) and the flags as bits of `keep` at the elements'
+ * positions in the tensor (`offset` + index). A separate function for the reason given in
+ * task-vectors.ts.
  */
-export function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, from: number, to: number, offset: number, keep: Uint32Array, norms: Float64Array): void {
-  let before = norms[0];
-  let after = norms[1];
+export function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, from: number, to: number, offset: number, keep: Uint32Array, lanes: Float64Array): void {
   for (let i = from, j = 0; i < to; i++, j++) {
     const d = Math.fround(x[i] - base[i]);
     const flag = flags[j];
-    before += Math.abs(d);
-    after += Math.abs(d * flag);
     const at = offset + i;
+    const lane = at & 7;
+    lanes[lane] += Math.abs(d);
+    lanes[8 + lane] += Math.abs(d * flag);
     keep[at >>> 5] |= flag << (at & 31);
   }
-  norms[0] = before;
-  norms[1] = after;
 }
 
 /** `delta[i] *= flag` for elements [start, start + delta.length), flags read from `keep`'s bits. */

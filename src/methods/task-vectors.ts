@@ -45,9 +45,25 @@ export function taskVectorWithL1(x: Float32Array, base: Float32Array, out: Float
 }
 
 /**
+ * The L1 norms of DARE's drop (before and after it, both paths: randomlyDroppedTaskVector here and
+ * the chunked drop pass with its kernel) are 8-lane sums: element i's |value| goes to lane i & 7,
+ * each lane a float64 sum in index order from +0, the lanes combined by laneSum. Not the sequential
+ * order (a latency-bound chain per element): the lanes let the kernel keep four float64x2
+ * accumulators. Well defined whatever the chunking (chunks start at multiples of 32). mergekit sums
+ * with torch's reductions, so nothing outside depends on the order. The other L1 sums (addL1,
+ * taskVectorWithL1) are still sequential: those paths compare only with each other.
+ */
+export const L1_LANES = 8;
+
+/** ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) for the 8 lanes at lanes[at..at + 8). */
+export function laneSum(lanes: Float64Array, at = 0): number {
+  return lanes[at] + lanes[at + 1] + (lanes[at + 2] + lanes[at + 3]) + (lanes[at + 4] + lanes[at + 5] + (lanes[at + 6] + lanes[at + 7]));
+}
+
+/**
  * DARE's drop fused into the delta pass: `out[i] = d * keep` with keep drawn exactly as
  * `sparsifyRandom` draws it (same stream, same order), plus the L1 norms before and after the drop
- * (the product is exactly d or +-0, so |out| sums like the stored values would).
+ * (the product is exactly d or +-0, so |out| sums like the stored values would), as lane sums.
  */
 export function randomlyDroppedTaskVector(
   x: Float32Array,
@@ -57,30 +73,28 @@ export function randomlyDroppedTaskVector(
   out: Float32Array,
 ): { before: number; after: number } {
   const flags = new Float64Array(KEEP_BLOCK);
-  const norms = new Float64Array(2);
+  const lanes = new Float64Array(2 * L1_LANES);
   const n = out.length;
   for (let start = 0; start < n; start += KEEP_BLOCK) {
     const end = Math.min(start + KEEP_BLOCK, n);
     drawKeepFlags(random, density, flags, end - start);
-    dropBlock(x, base, flags, start, end, out, norms);
+    dropBlock(x, base, flags, start, end, out, lanes);
   }
-  return { before: norms[0], after: norms[1] };
+  return { before: laneSum(lanes, 0), after: laneSum(lanes, L1_LANES) };
 }
 
 /**
- * One block of the fused pass; `norms` carries the two L1 sums across blocks. A separate function
+ * One block of the fused pass; `lanes` carries the L1 lanes before ([0, 8)) and after ([8, 16))
+ * across blocks (KEEP_BLOCK is a multiple of 8, so element i's lane is i & 7). A separate function
  * on purpose: written inline after the draw, the same loop measured ~2x slower in V8.
  */
-function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, start: number, end: number, out: Float32Array, norms: Float64Array): void {
-  let before = norms[0];
-  let after = norms[1];
+function dropBlock(x: Float32Array, base: Float32Array, flags: Float64Array, start: number, end: number, out: Float32Array, lanes: Float64Array): void {
   for (let i = start, j = 0; i < end; i++, j++) {
     const d = Math.fround(x[i] - base[i]);
     const kept = d * flags[j];
     out[i] = kept;
-    before += Math.abs(d);
-    after += Math.abs(kept);
+    const lane = i & 7;
+    lanes[lane] += Math.abs(d);
+    lanes[8 + lane] += Math.abs(kept);
   }
-  norms[0] = before;
-  norms[1] = after;
 }

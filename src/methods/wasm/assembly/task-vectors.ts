@@ -52,32 +52,6 @@ export function addL1(values: usize, n: i32, sum: f64): f64 {
 }
 
 /**
- * One block of DARE's drop pass (chunked-random-merge.ts dropBlock): for element i, d =
- * float32(x - base) and flag = draws[i] < cut (the raw 32-bit draws compared with
- * density * 2^32, as drawKeepFlags); norms[0] += |d|, norms[1] += |d * flag| (|d|, +0, or NaN for
- * an infinite d dropped) in index order; the flag set as bit (offset + i) of `keep`. Returns 1 unless a norm became
- * NaN (then the caller redoes the block in TypeScript from the same norms and draws).
- */
-export function dropBlock(x: usize, base: usize, draws: usize, cut: f64, n: i32, offset: i32, keep: usize, norms: usize): i32 {
-  let before = load<f64>(norms);
-  let after = load<f64>(norms, 8);
-  for (let i = 0; i < n; i++) {
-    const at = <usize>i << 2;
-    const d = <f64>(load<f32>(x + at) - load<f32>(base + at));
-    const flag = <u32>(<f64>load<u32>(draws + at) < cut);
-    before += abs<f64>(d);
-    // |d * flag| as the TypeScript loop has it: an infinite d dropped is NaN (Inf * 0), not +0.
-    after += abs<f64>(d * <f64>flag);
-    const bit = <u32>(offset + i);
-    const word = keep + (<usize>(bit >>> 5) << 2);
-    store<u32>(word, load<u32>(word) | (flag << (bit & 31)));
-  }
-  store<f64>(norms, before);
-  store<f64>(norms, after, 8);
-  return <i32>(before == before && after == after);
-}
-
-/**
  * delta[i] *= bit (start + i) of `keep` (applyKeepBits): d or +-0 (the sign of d, as d * 0).
  * Non-finite deltas are left as they are and make it return 0 (Inf * 0 is NaN, whose bits the
  * caller's TypeScript loop decides): that loop then runs over the same deltas, and gives what it
