@@ -136,37 +136,36 @@ export function fillDraws(state: usize, jump: usize, quarter: i32, out: usize, n
  * multiple of 32, four float64x2 accumulators per norm; the rest one element at a time.
  */
 export function dropDraws(x: usize, base: usize, draws: usize, cut: f64, n: i32, offset: i32, keep: usize, lanes: usize): void {
-  // draw < cut for an integer draw: draw <= ceil(cut) - 1 (all draws when that is >= 2^32 - 1, none when cut <= 0 or NaN).
-  const below = Math.ceil(cut) - 1;
-  const limit = <u32>(below >= 4294967295.0 ? 4294967295.0 : below >= 0 ? below : 0);
-  const enabled = cut > 0 ? -1 : 0;
-  const threshold = i32x4.splat(limit);
-  const enable = i32x4.splat(enabled);
-  const one = f32x4.splat(1);
   let i = 0;
-  if ((offset & 31) == 0 && n >= 32) {
+  // draw < cut for an integer draw: draw <= ceil(cut) - 1 (every draw when that is >= 2^32 - 1);
+  // a cut <= 0 or NaN keeps nothing, and is left to the loop below.
+  if ((offset & 31) == 0 && n >= 32 && cut > 0) {
+    const below = Math.ceil(cut) - 1;
+    const threshold = i32x4.splat(<u32>(below >= 4294967295.0 ? 4294967295.0 : below));
     let b0 = v128.load(lanes);
     let b1 = v128.load(lanes, 16);
     let b2 = v128.load(lanes, 32);
     let b3 = v128.load(lanes, 48);
-    let p0 = v128.load(lanes, 64);
-    let p1 = v128.load(lanes, 80);
-    let p2 = v128.load(lanes, 96);
-    let p3 = v128.load(lanes, 112);
+    // The norm after is summed negated (-|d| or -0 terms; negation commutes with rounding to nearest
+    // even), which lets -1/0 masks convert straight into the factors.
+    let p0 = f64x2.neg(v128.load(lanes, 64));
+    let p1 = f64x2.neg(v128.load(lanes, 80));
+    let p2 = f64x2.neg(v128.load(lanes, 96));
+    let p3 = f64x2.neg(v128.load(lanes, 112));
     for (; i + 32 <= n; i += 32) {
       let word = 0;
       for (let j = 0; j < 32; j += 8) {
         const at = <usize>(i + j) << 2;
         const d0 = f32x4.sub(v128.load(x + at), v128.load(base + at));
         const d1 = f32x4.sub(v128.load(x + at, 16), v128.load(base + at, 16));
-        const m0 = v128.and(i32x4.le_u(v128.load(draws + at), threshold), enable);
-        const m1 = v128.and(i32x4.le_u(v128.load(draws + at, 16), threshold), enable);
-        word |= (i32x4.bitmask(m0) << j) | (i32x4.bitmask(m1) << (j + 4));
-        const a0 = f32x4.abs(d0);
-        const a1 = f32x4.abs(d1);
-        // d * flag in float32 (exact: d or +-0, NaN for an infinite d times 0), as the float64 product.
-        const k0 = f32x4.abs(f32x4.mul(d0, v128.and(m0, one)));
-        const k1 = f32x4.abs(f32x4.mul(d1, v128.and(m1, one)));
+        const m0 = i32x4.le_u(v128.load(draws + at), threshold);
+        const m1 = i32x4.le_u(v128.load(draws + at, 16), threshold);
+        word |= (i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4)) << j;
+        // |d| by clearing the sign bit; -|d| * flag as |d| * -1 or |d| * 0 (NaN for an infinite or NaN d dropped, as d * 0).
+        const a0 = i32x4.shr_u(i32x4.shl(d0, 1), 1);
+        const a1 = i32x4.shr_u(i32x4.shl(d1, 1), 1);
+        const k0 = f32x4.mul(a0, f32x4.convert_i32x4_s(m0));
+        const k1 = f32x4.mul(a1, f32x4.convert_i32x4_s(m1));
         b0 = f64x2.add(b0, low(a0));
         b1 = f64x2.add(b1, high(a0));
         b2 = f64x2.add(b2, low(a1));
@@ -183,10 +182,14 @@ export function dropDraws(x: usize, base: usize, draws: usize, cut: f64, n: i32,
     v128.store(lanes, b1, 16);
     v128.store(lanes, b2, 32);
     v128.store(lanes, b3, 48);
-    v128.store(lanes, p0, 64);
-    v128.store(lanes, p1, 80);
-    v128.store(lanes, p2, 96);
-    v128.store(lanes, p3, 112);
+    // Back to the norm after; + 0 makes a -0 +0: a dropped element adds +0 here where the loop adds
+    // -0's twin, so a lane summing only zeros ends as -0 once negated, where the loop's is +0 (its
+    // terms are >= +0, so no lane of it is -0 after a term).
+    const zero = f64x2.splat(0);
+    v128.store(lanes, f64x2.add(f64x2.neg(p0), zero), 64);
+    v128.store(lanes, f64x2.add(f64x2.neg(p1), zero), 80);
+    v128.store(lanes, f64x2.add(f64x2.neg(p2), zero), 96);
+    v128.store(lanes, f64x2.add(f64x2.neg(p3), zero), 112);
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
