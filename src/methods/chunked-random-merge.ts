@@ -6,7 +6,7 @@ import { KEEP_BLOCK, drawKeepFlags, flagsOfDraws, keepCut } from "./random-keep-
 import { L1_LANES, laneSum, rescaleFactor } from "./task-vectors.js";
 import { scratchDoubles, scratchFloats, scratchWords } from "./wasm/kernel-scratch.js";
 import { simdApplyKeepBits, simdRandomDrop } from "./wasm/simd-task-vectors.js";
-import { jumpMatrix } from "./xoshiro-jump.js";
+import { jumpMatrix, jumpTable } from "./xoshiro-jump.js";
 
 /**
  * Chunked form of the DARE task-vector merges (random drop, Yu et al.,
@@ -69,8 +69,8 @@ let quarterJump: Uint32Array | undefined;
 
 function dropScratch(chunk: number): DropScratch {
   const draws = scratchWords(KEEP_BLOCK);
-  const jump = scratchWords(512);
-  jump.set((quarterJump ??= jumpMatrix(QUARTER)));
+  const jump = scratchWords(2048);
+  jump.set((quarterJump ??= jumpTable(jumpMatrix(QUARTER))));
   return { base: scratchFloats(chunk), x: scratchFloats(chunk), draws, flags: new Float64Array(KEEP_BLOCK), lanes: scratchDoubles(2 * L1_LANES), kernel: { state: scratchWords(4), jump, quarter: QUARTER, draws } };
 }
 

@@ -5,7 +5,7 @@
  * the state with only bit j set: word j >>> 5, bit j & 31) as 4 words at [4j, 4j + 4). Powers of
  * two of T are built by squaring, once per thread, as needed; a jump by n applies one per set bit
  * of n (powers of T commute). The SIMD draw kernel (wasm/assembly/random-drop.ts) takes a jump
- * matrix in this layout to start its four streams at once.
+ * matrix as a jumpTable to start its four streams at once.
  */
 
 /** One xoshiro128** state update of `state` (4 words) in place, as createRandom steps. */
@@ -89,4 +89,24 @@ export function jumpMatrix(steps: number): Uint32Array {
   const identity = new Uint32Array(512);
   for (let j = 0; j < 128; j++) identity[4 * j + (j >>> 5)] = (1 << (j & 31)) >>> 0;
   return identity;
+}
+
+/**
+ * A jump matrix as a table for applying it a nibble of the state at a time: entry (k, v), at words
+ * [4 * (16k + v), +4), is the xor of the columns 4k..4k+3 whose bit in v is set, so `matrix *
+ * state` is the xor over the 32 nibbles k of the state of entry (k, nibble k). 8 KiB.
+ */
+export function jumpTable(matrix: Uint32Array): Uint32Array {
+  const table = new Uint32Array(32 * 16 * 4);
+  for (let k = 0; k < 32; k++) {
+    for (let v = 1; v < 16; v++) {
+      const low = v & -v;
+      const bit = 31 - Math.clz32(low);
+      const at = 4 * (16 * k + v);
+      const rest = 4 * (16 * k + (v ^ low));
+      const column = 4 * (4 * k + bit);
+      for (let w = 0; w < 4; w++) table[at + w] = table[rest + w] ^ matrix[column + w];
+    }
+  }
+  return table;
 }

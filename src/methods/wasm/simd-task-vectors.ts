@@ -32,12 +32,12 @@ export function simdAddL1(values: Float32Array, length: number, sum: number): nu
 /**
  * The next `count` raw draws of the xoshiro128** stream whose state is in `state` (4 words, as
  * createRandom's getState writes it) into out[0..count), advancing `state`: createRandom's
- * fillBits. `jump` is xoshiro-jump.ts's jumpMatrix(quarter) (see wasm/assembly/random-drop.ts).
+ * fillBits. `jump` is xoshiro-jump.ts's jumpTable(jumpMatrix(quarter)) (see wasm/assembly/random-drop.ts).
  */
 export function simdFillDraws(state: Uint32Array, jump: Uint32Array, quarter: number, out: Uint32Array, count: number): boolean {
   const k = simdKernels();
   if (!k || !inKernelMemory(k, state) || !inKernelMemory(k, jump) || !inKernelMemory(k, out)) return false;
-  if (out.length < count || jump.length < 512 || state.length < 4) throw new RangeError(`simdFillDraws: ${count} draws into ${out.length}, jump of ${jump.length} words, state of ${state.length}`);
+  if (out.length < count || jump.length < 2048 || state.length < 4) throw new RangeError(`simdFillDraws: ${count} draws into ${out.length}, jump table of ${jump.length} words, state of ${state.length}`);
   k.exports.fillDraws(state.byteOffset, jump.byteOffset, quarter, out.byteOffset, count);
   return true;
 }
@@ -73,7 +73,7 @@ export function simdRandomDrop(
 ): boolean {
   const k = simdKernels();
   const { state, jump, quarter, draws } = random;
-  if (!(quarter >= 1) || draws.length < 4 * quarter || jump.length < 512 || state.length < 4) throw new RangeError(`simdRandomDrop: ${draws.length} draws of scratch for quarter ${quarter}, jump of ${jump.length} words, state of ${state.length}`);
+  if (!(quarter >= 1) || draws.length < 4 * quarter || jump.length < 2048 || state.length < 4) throw new RangeError(`simdRandomDrop: ${draws.length} draws of scratch for quarter ${quarter}, jump table of ${jump.length} words, state of ${state.length}`);
   if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, state) || !inKernelMemory(k, jump) || !inKernelMemory(k, draws) || !inKernelMemory(k, keep) || !inKernelMemory(k, lanes)) return false;
   k.exports.randomDrop(x.byteOffset, base.byteOffset, state.byteOffset, jump.byteOffset, quarter, draws.byteOffset, cut, length, offset, keep.byteOffset, lanes.byteOffset);
   return true;

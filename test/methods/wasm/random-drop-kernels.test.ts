@@ -5,7 +5,7 @@ import { createRandom } from "../../../src/methods/create-random.js";
 import { flagsOfDraws, keepCut } from "../../../src/methods/random-keep-flags.js";
 import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
 import { simdDropDraws, simdFillDraws, simdRandomDrop } from "../../../src/methods/wasm/simd-task-vectors.js";
-import { jumpMatrix } from "../../../src/methods/xoshiro-jump.js";
+import { jumpMatrix, jumpTable } from "../../../src/methods/xoshiro-jump.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
 import { plainCopy, randomBits } from "./float-bits.js";
 import { NUM_RUNS, caseArb, kernelDoubles, kernelFloats, kernelWords, useKernels } from "./kernel-cases.js";
@@ -62,8 +62,8 @@ describe("xoshiro128** draw kernel", () => {
         const random = createRandom(seed);
         const state = kernelWords(4);
         random.getState(state);
-        const jump = kernelWords(512);
-        jump.set(jumpMatrix(quarter));
+        const jump = kernelWords(2048);
+        jump.set(jumpTable(jumpMatrix(quarter)));
         for (const count of counts) {
           const expected = new Uint32Array(count);
           reference.fillBits(expected, count);
@@ -85,8 +85,8 @@ describe("xoshiro128** draw kernel", () => {
     const reference = createRandom("blocks");
     const state = kernelWords(4);
     createRandom("blocks").getState(state);
-    const jump = kernelWords(512);
-    jump.set(jumpMatrix(1024));
+    const jump = kernelWords(2048);
+    jump.set(jumpTable(jumpMatrix(1024)));
     for (const count of [4096, 3 * 4096 + 77, 4095, 8192]) {
       const expected = new Uint32Array(count);
       reference.fillBits(expected, count);
@@ -152,8 +152,8 @@ describe("DARE drop kernels", () => {
         const random = createRandom(seed);
         const state = kernelWords(4);
         random.getState(state);
-        const jump = kernelWords(512);
-        jump.set(jumpMatrix(quarter));
+        const jump = kernelWords(2048);
+        jump.set(jumpTable(jumpMatrix(quarter)));
         const draws = kernelWords(4 * quarter);
         expect(simdRandomDrop(x, base, { state, jump, quarter, draws }, cut, c.n, offset, keep, lanes)).toBe(true);
         expectSameNumbers(lanes, expectedLanes, "lanes");

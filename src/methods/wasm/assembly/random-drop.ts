@@ -7,7 +7,7 @@ import { high, low } from "./lanes";
  * into out[0..n), the state advanced by n steps written back: the same draws as createRandom's
  * fillBits. Whole blocks of 4 * quarter draws run as four streams in SIMD lanes, stream k making
  * draws [k * quarter, (k + 1) * quarter) of the block from the state jumped ahead by k * quarter
- * steps (`jump` is the matrix T^quarter, xoshiro-jump.ts's layout); the rest one step at a time.
+ * steps (`jump` is the matrix T^quarter as xoshiro-jump.ts's jumpTable); the rest one step at a time.
  */
 export function fillDraws(state: usize, jump: usize, quarter: i32, out: usize, n: i32): void {
   let a = load<u32>(state);
@@ -107,23 +107,20 @@ export function fillDraws(state: usize, jump: usize, quarter: i32, out: usize, n
   store<u32>(state, d, 12);
 }
 
-/** `matrix * s` for a 128-bit state s (words a, b, c, d in lanes 0..3): the columns of s's set bits, xored. */
+/** `matrix * s` for a 128-bit state s (words a, b, c, d in lanes 0..3), the matrix as a jumpTable (xoshiro-jump.ts). */
 // @ts-ignore: decorator
-@inline function applyJump(matrix: usize, s: v128): v128 {
+@inline function applyJump(table: usize, s: v128): v128 {
   let acc = i32x4.splat(0);
-  acc = jumpWord(acc, matrix, i32x4.extract_lane(s, 0));
-  acc = jumpWord(acc, matrix + 512, i32x4.extract_lane(s, 1));
-  acc = jumpWord(acc, matrix + 1024, i32x4.extract_lane(s, 2));
-  return jumpWord(acc, matrix + 1536, i32x4.extract_lane(s, 3));
+  acc = jumpWord(acc, table, i32x4.extract_lane(s, 0));
+  acc = jumpWord(acc, table + 2048, i32x4.extract_lane(s, 1));
+  acc = jumpWord(acc, table + 4096, i32x4.extract_lane(s, 2));
+  return jumpWord(acc, table + 6144, i32x4.extract_lane(s, 3));
 }
 
-/** `acc` xor the columns (16 bytes each from `columns`) of the set bits of `word`. */
+/** `acc` xor the table entries of the 8 nibbles of `word` (16 entries of 16 bytes per nibble, from `entries`). */
 // @ts-ignore: decorator
-@inline function jumpWord(acc: v128, columns: usize, word: i32): v128 {
-  for (let bit = 0; bit < 32; bit++) {
-    const take = i32x4.splat(-((word >>> bit) & 1));
-    acc = v128.xor(acc, v128.and(v128.load(columns + (<usize>bit << 4)), take));
-  }
+@inline function jumpWord(acc: v128, entries: usize, word: u32): v128 {
+  for (let k = 0; k < 8; k++) acc = v128.xor(acc, v128.load(entries + (<usize>k << 8) + (<usize>((word >>> (k << 2)) & 15) << 4)));
   return acc;
 }
 
@@ -153,15 +150,77 @@ export function dropDraws(x: usize, base: usize, draws: usize, cut: f64, n: i32,
     let p2 = f64x2.neg(v128.load(lanes, 96));
     let p3 = f64x2.neg(v128.load(lanes, 112));
     for (; i + 32 <= n; i += 32) {
+      // Four groups of 8 written out (constant shifts, no inner loop to carry the word across). In
+      // each, |d| by clearing the sign bit and -|d| * flag as |d| * -1 or |d| * 0 (NaN for an
+      // infinite or NaN d dropped, as d * 0).
       let word = 0;
-      for (let j = 0; j < 32; j += 8) {
-        const at = <usize>(i + j) << 2;
+      {
+        const at = <usize>i << 2;
         const d0 = f32x4.sub(v128.load(x + at), v128.load(base + at));
         const d1 = f32x4.sub(v128.load(x + at, 16), v128.load(base + at, 16));
         const m0 = i32x4.le_u(v128.load(draws + at), threshold);
         const m1 = i32x4.le_u(v128.load(draws + at, 16), threshold);
-        word |= (i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4)) << j;
-        // |d| by clearing the sign bit; -|d| * flag as |d| * -1 or |d| * 0 (NaN for an infinite or NaN d dropped, as d * 0).
+        word |= i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4);
+        const a0 = i32x4.shr_u(i32x4.shl(d0, 1), 1);
+        const a1 = i32x4.shr_u(i32x4.shl(d1, 1), 1);
+        const k0 = f32x4.mul(a0, f32x4.convert_i32x4_s(m0));
+        const k1 = f32x4.mul(a1, f32x4.convert_i32x4_s(m1));
+        b0 = f64x2.add(b0, low(a0));
+        b1 = f64x2.add(b1, high(a0));
+        b2 = f64x2.add(b2, low(a1));
+        b3 = f64x2.add(b3, high(a1));
+        p0 = f64x2.add(p0, low(k0));
+        p1 = f64x2.add(p1, high(k0));
+        p2 = f64x2.add(p2, low(k1));
+        p3 = f64x2.add(p3, high(k1));
+      }
+      {
+        const at = <usize>(i + 8) << 2;
+        const d0 = f32x4.sub(v128.load(x + at), v128.load(base + at));
+        const d1 = f32x4.sub(v128.load(x + at, 16), v128.load(base + at, 16));
+        const m0 = i32x4.le_u(v128.load(draws + at), threshold);
+        const m1 = i32x4.le_u(v128.load(draws + at, 16), threshold);
+        word |= (i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4)) << 8;
+        const a0 = i32x4.shr_u(i32x4.shl(d0, 1), 1);
+        const a1 = i32x4.shr_u(i32x4.shl(d1, 1), 1);
+        const k0 = f32x4.mul(a0, f32x4.convert_i32x4_s(m0));
+        const k1 = f32x4.mul(a1, f32x4.convert_i32x4_s(m1));
+        b0 = f64x2.add(b0, low(a0));
+        b1 = f64x2.add(b1, high(a0));
+        b2 = f64x2.add(b2, low(a1));
+        b3 = f64x2.add(b3, high(a1));
+        p0 = f64x2.add(p0, low(k0));
+        p1 = f64x2.add(p1, high(k0));
+        p2 = f64x2.add(p2, low(k1));
+        p3 = f64x2.add(p3, high(k1));
+      }
+      {
+        const at = <usize>(i + 16) << 2;
+        const d0 = f32x4.sub(v128.load(x + at), v128.load(base + at));
+        const d1 = f32x4.sub(v128.load(x + at, 16), v128.load(base + at, 16));
+        const m0 = i32x4.le_u(v128.load(draws + at), threshold);
+        const m1 = i32x4.le_u(v128.load(draws + at, 16), threshold);
+        word |= (i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4)) << 16;
+        const a0 = i32x4.shr_u(i32x4.shl(d0, 1), 1);
+        const a1 = i32x4.shr_u(i32x4.shl(d1, 1), 1);
+        const k0 = f32x4.mul(a0, f32x4.convert_i32x4_s(m0));
+        const k1 = f32x4.mul(a1, f32x4.convert_i32x4_s(m1));
+        b0 = f64x2.add(b0, low(a0));
+        b1 = f64x2.add(b1, high(a0));
+        b2 = f64x2.add(b2, low(a1));
+        b3 = f64x2.add(b3, high(a1));
+        p0 = f64x2.add(p0, low(k0));
+        p1 = f64x2.add(p1, high(k0));
+        p2 = f64x2.add(p2, low(k1));
+        p3 = f64x2.add(p3, high(k1));
+      }
+      {
+        const at = <usize>(i + 24) << 2;
+        const d0 = f32x4.sub(v128.load(x + at), v128.load(base + at));
+        const d1 = f32x4.sub(v128.load(x + at, 16), v128.load(base + at, 16));
+        const m0 = i32x4.le_u(v128.load(draws + at), threshold);
+        const m1 = i32x4.le_u(v128.load(draws + at, 16), threshold);
+        word |= (i32x4.bitmask(m0) | (i32x4.bitmask(m1) << 4)) << 24;
         const a0 = i32x4.shr_u(i32x4.shl(d0, 1), 1);
         const a1 = i32x4.shr_u(i32x4.shl(d1, 1), 1);
         const k0 = f32x4.mul(a0, f32x4.convert_i32x4_s(m0));
