@@ -113,7 +113,7 @@ describe("chunked merges", () => {
             return c.plain ? () => random() : random;
           };
           const make = () => {
-            const values = Float32Array.from({ length: (c.models + 1) * c.length }, (_, i) => Math.fround(Math.sin(i * 0.37 + c.seed) * 0.01));
+            const values = Float32Array.from({ length: (c.models + 1) * c.length }, (_, i) => Math.fround(Math.sin(i * 0.37 + c.seed) * 2 ** (((i * 7) % 41) - 20)));
             for (const [at, v] of c.specials) values[Math.floor(at * values.length)] = v;
             return {
               tensorName: "t",
