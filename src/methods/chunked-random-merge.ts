@@ -5,7 +5,7 @@ import { isBulkRandom, type BulkRandomSource, type RandomSource } from "./create
 import { KEEP_BLOCK, drawKeepFlags, flagsOfDraws, keepCut } from "./random-keep-flags.js";
 import { L1_LANES, laneSum, rescaleFactor } from "./task-vectors.js";
 import { scratchDoubles, scratchFloats, scratchWords } from "./wasm/kernel-scratch.js";
-import { simdApplyKeepBits, simdRandomDrop } from "./wasm/simd-task-vectors.js";
+import { simdApplyKeepBits, simdRandomDropper } from "./wasm/simd-task-vectors.js";
 import { jumpMatrix, jumpState, jumpTable } from "./xoshiro-jump.js";
 
 /**
@@ -94,8 +94,8 @@ function dropScratch(chunk: number): DropScratch {
 /**
  * Every model's drop in one pass: each draws its flags exactly as randomlyDroppedTaskVector (one
  * draw per element, in order) from its own place in the stream, model k from the start jumped by
- * k * n. The kernel draws from a model's state in kernel memory; the TypeScript loop from
- * `random` set to it, and the state is read back after each chunk.
+ * k * n. The kernel draws from a model's state in kernel memory; the TypeScript loop (when the
+ * arrays are not all in kernel memory) from `random` set to it, the state read back after each chunk.
  */
 function dropTogether(io: ChunkedTensors, drops: readonly Drop[], random: BulkRandomSource, scratch: DropScratch): void {
   if (drops.length === 0) return;
@@ -105,15 +105,20 @@ function dropTogether(io: ChunkedTensors, drops: readonly Drop[], random: BulkRa
     drops[k].state.set(drops[k - 1].state);
     jumpState(drops[k].state, io.length);
   }
+  const kernel = simdRandomDropper({ x, base, jump, quarter: QUARTER, draws }, drops);
   const size = io.chunk;
   for (let start = 0; start < io.length; start += size) {
     const length = Math.min(size, io.length - start);
     const b = length === size ? base : base.subarray(0, length);
     const v = length === size ? x : x.subarray(0, length);
     io.base!(start, b);
-    for (const drop of drops) {
+    for (let k = 0; k < drops.length; k++) {
+      const drop = drops[k];
       io.tensors[drop.model](start, v);
-      if (simdRandomDrop(x, base, { state: drop.state, jump, quarter: QUARTER, draws }, drop.cut, length, start, drop.keep, drop.lanes)) continue;
+      if (kernel) {
+        kernel(k, drop.cut, length, start);
+        continue;
+      }
       random.setState(drop.state);
       for (let from = 0; from < length; from += KEEP_BLOCK) {
         const to = Math.min(length, from + KEEP_BLOCK);

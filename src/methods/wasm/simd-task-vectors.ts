@@ -1,4 +1,4 @@
-import { inKernelMemory, simdKernels } from "./simd-kernels.js";
+import { allInKernelMemory, inKernelMemory, simdKernels } from "./simd-kernels.js";
 
 /**
  * Task vectors, their L1 norms, xoshiro128** draws and DARE's drop on the SIMD kernels (see task-vectors.ts and
@@ -56,27 +56,37 @@ export function simdDropDraws(x: Float32Array, base: Float32Array, draws: Uint32
   return true;
 }
 
+/** A model's arrays in a drop pass: its stream's state, keep bits and L1 lanes. */
+export interface DropArrays {
+  readonly state: Uint32Array;
+  readonly keep: Uint32Array;
+  readonly lanes: Float64Array;
+}
+
 /**
- * DARE's drop over the first `length` elements of `x` and `base` (at tensor position `offset`)
- * with the draws made in the kernel, from and back into `state`: simdFillDraws then simdDropDraws
- * a block of 4 * quarter at a time, `draws` being 4 * quarter words of scratch.
+ * DARE's drop with the draws made in the kernel, bound to a pass's arrays (checked to lie in kernel
+ * memory once, not per chunk): the returned function drops the first `length` elements of `x` and
+ * `base` (at tensor position `offset`) for model `m` of `models`, drawing from and back into its
+ * state: simdFillDraws then simdDropDraws a block of 4 * quarter at a time, `draws` being 4 *
+ * quarter words of scratch. Undefined when the loops must run (no kernels, or an array outside).
  */
-export function simdRandomDrop(
-  x: Float32Array,
-  base: Float32Array,
-  random: { readonly state: Uint32Array; readonly jump: Uint32Array; readonly quarter: number; readonly draws: Uint32Array },
-  cut: number,
-  length: number,
-  offset: number,
-  keep: Uint32Array,
-  lanes: Float64Array,
-): boolean {
+export function simdRandomDropper(
+  pass: { readonly x: Float32Array; readonly base: Float32Array; readonly jump: Uint32Array; readonly quarter: number; readonly draws: Uint32Array },
+  models: readonly DropArrays[],
+): ((m: number, cut: number, length: number, offset: number) => void) | undefined {
   const k = simdKernels();
-  const { state, jump, quarter, draws } = random;
-  if (!(quarter >= 1) || draws.length < 4 * quarter || jump.length < 2048 || state.length < 4) throw new RangeError(`simdRandomDrop: ${draws.length} draws of scratch for quarter ${quarter}, jump table of ${jump.length} words, state of ${state.length}`);
-  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, state) || !inKernelMemory(k, jump) || !inKernelMemory(k, draws) || !inKernelMemory(k, keep) || !inKernelMemory(k, lanes)) return false;
-  k.exports.randomDrop(x.byteOffset, base.byteOffset, state.byteOffset, jump.byteOffset, quarter, draws.byteOffset, cut, length, offset, keep.byteOffset, lanes.byteOffset);
-  return true;
+  const { x, base, jump, quarter, draws } = pass;
+  if (!(quarter >= 1) || draws.length < 4 * quarter || jump.length < 2048) throw new RangeError(`simdRandomDropper: ${draws.length} draws of scratch for quarter ${quarter}, jump table of ${jump.length} words`);
+  if (!k || !allInKernelMemory(k, [x, base, jump, draws])) return undefined;
+  for (const arrays of models) if (arrays.state.length < 4 || !allInKernelMemory(k, [arrays.state, arrays.keep, arrays.lanes])) return undefined;
+  const at = models.map((arrays) => ({ state: arrays.state.byteOffset, keep: arrays.keep.byteOffset, lanes: arrays.lanes.byteOffset, bits: 32 * arrays.keep.length }));
+  const randomDrop = k.exports.randomDrop;
+  const [xAt, baseAt, jumpAt, drawsAt] = [x.byteOffset, base.byteOffset, jump.byteOffset, draws.byteOffset];
+  return (m, cut, length, offset) => {
+    const a = at[m];
+    if (length > x.length || length > base.length || offset + length > a.bits) throw new RangeError(`simdRandomDropper: ${length} elements at ${offset} (chunks of ${x.length}, ${a.bits} keep bits)`);
+    randomDrop(xAt, baseAt, a.state, jumpAt, quarter, drawsAt, cut, length, offset, a.keep, a.lanes);
+  };
 }
 
 /** delta[i] *= bit (start + i) of `keep`; on false the caller applies its loop to the same deltas. */

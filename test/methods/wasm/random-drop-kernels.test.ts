@@ -4,7 +4,7 @@ import { dropBlock } from "../../../src/methods/chunked-random-merge.js";
 import { createRandom } from "../../../src/methods/create-random.js";
 import { flagsOfDraws, keepCut } from "../../../src/methods/random-keep-flags.js";
 import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
-import { simdDropDraws, simdFillDraws, simdRandomDrop } from "../../../src/methods/wasm/simd-task-vectors.js";
+import { simdDropDraws, simdFillDraws, simdRandomDropper } from "../../../src/methods/wasm/simd-task-vectors.js";
 import { jumpMatrix, jumpTable } from "../../../src/methods/xoshiro-jump.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
 import { plainCopy, randomBits } from "./float-bits.js";
@@ -128,7 +128,7 @@ describe("DARE drop kernels", () => {
     );
   });
 
-  it("randomDrop gives fillBits + flagsOfDraws + dropBlock in blocks, and leaves the stream where they leave it", () => {
+  it("randomDrop (bound by simdRandomDropper) gives fillBits + flagsOfDraws + dropBlock in blocks, and leaves the stream where they leave it", () => {
     fc.assert(
       fc.property(caseArb, fc.integer(), fc.constantFrom(1, 4, 8, 16), (c, seed, quarter) => {
         resetKernelScratch();
@@ -155,7 +155,9 @@ describe("DARE drop kernels", () => {
         const jump = kernelWords(2048);
         jump.set(jumpTable(jumpMatrix(quarter)));
         const draws = kernelWords(4 * quarter);
-        expect(simdRandomDrop(x, base, { state, jump, quarter, draws }, cut, c.n, offset, keep, lanes)).toBe(true);
+        const drop = simdRandomDropper({ x, base, jump, quarter, draws }, [{ state, keep, lanes }]);
+        expect(drop).toBeDefined();
+        drop!(0, cut, c.n, offset);
         expectSameNumbers(lanes, expectedLanes, "lanes");
         expect(keep).toEqual(expectedKeep);
         random.setState(state);
@@ -163,5 +165,21 @@ describe("DARE drop kernels", () => {
       }),
       { numRuns: NUM_RUNS },
     );
+  });
+
+  it("simdRandomDropper binds only arrays that all lie in kernel memory, and refuses a chunk past them", () => {
+    resetKernelScratch();
+    const x = kernelFloats(64, seededRandom(1), { edge: 0, nonFinite: 0 });
+    const base = kernelFloats(64, seededRandom(2), { edge: 0, nonFinite: 0 });
+    const jump = kernelWords(2048);
+    const draws = kernelWords(16);
+    const model = { state: kernelWords(4), keep: kernelWords(2), lanes: kernelDoubles(16) };
+    expect(simdRandomDropper({ x: new Float32Array(64), base, jump, quarter: 4, draws }, [model])).toBeUndefined();
+    expect(simdRandomDropper({ x, base, jump, quarter: 4, draws }, [model, { ...model, lanes: new Float64Array(16) }])).toBeUndefined();
+    const drop = simdRandomDropper({ x, base, jump, quarter: 4, draws }, [model]);
+    expect(drop).toBeDefined();
+    expect(() => drop!(0, 1, 65, 0)).toThrow(RangeError);
+    expect(() => drop!(0, 1, 64, 32)).toThrow(RangeError);
+    expect(() => simdRandomDropper({ x, base, jump, quarter: 8, draws }, [model])).toThrow(RangeError);
   });
 });
