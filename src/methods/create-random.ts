@@ -45,6 +45,13 @@ function foldSeed(seed: number): number {
 export interface BulkRandomSource extends RandomSource {
   /** Writes the next `count` raw 32-bit outputs into `out[0..count)`. */
   readonly fillBits: (out: Uint32Array, count: number) => void;
+  /** Writes the generator's state (xoshiro128**'s words a, b, c, d) into `out[0..4)`. */
+  readonly getState: (out: Uint32Array) => void;
+  /**
+   * Continues the stream from `state[0..4)` (as getState wrote it, possibly advanced since by the
+   * same steps elsewhere: the SIMD draw kernel, or a jump, see xoshiro-jump.ts).
+   */
+  readonly setState: (state: Uint32Array) => void;
 }
 
 /** Whether `random` can draw in bulk (it came from `createRandom`). */
@@ -98,7 +105,20 @@ export function createRandom(seed: number | string): BulkRandomSource {
     c = sc;
     d = sd;
   };
-  return Object.assign(random, { fillBits });
+  const getState = (out: Uint32Array): void => {
+    out[0] = a;
+    out[1] = b;
+    out[2] = c;
+    out[3] = d;
+  };
+  const setState = (state: Uint32Array): void => {
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) throw new RangeError("xoshiro128**'s all-zero state is a fixed point, never a state of createRandom's stream");
+    a = state[0] | 0;
+    b = state[1] | 0;
+    c = state[2] | 0;
+    d = state[3] | 0;
+  };
+  return Object.assign(random, { fillBits, getState, setState });
 }
 
 function rotl(x: number, k: number): number {

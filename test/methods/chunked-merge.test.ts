@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRandom, getMergeMethod, mergeChunked, mergeMethods, type AnyMergeMethod, type MergeInput } from "../../src/methods/index.js";
+import { createRandom, getMergeMethod, mergeChunked, mergeMethods, type AnyMergeMethod, type MergeInput, type RandomSource } from "../../src/methods/index.js";
 import { caseCall } from "./case-input.js";
 import { loadCases, loadTensors } from "./conformance-fixtures.js";
 
@@ -88,6 +88,53 @@ describe("chunked merges", () => {
       { numRuns: Number(process.env.FC_RUNS ?? 1500) },
     );
     expect(compared).toBeGreaterThan(1000);
+  });
+
+  it("give merge's bits for DARE on long tensors (whole 4096-element blocks of draws, models drawing at jumped-to places) and leave its random stream where merge does", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          method: fc.constantFrom("dare_ties", "dare_linear"),
+          models: fc.integer({ min: 1, max: 3 }),
+          length: fc.integer({ min: 4000, max: 3 * 4096 + 300 }),
+          chunk: fc.constantFrom(4096, 8192, 1000, 4097, 32 * 129),
+          densities: fc.array(density, { minLength: 3, maxLength: 3 }),
+          weights: fc.array(weight, { minLength: 3, maxLength: 3 }),
+          rescale: fc.boolean(),
+          specials: fc.array(fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), special), { maxLength: 2 }),
+          seed: fc.nat(),
+          // A source that only draws one at a time (not createRandom's, which can also jump).
+          plain: fc.boolean(),
+        }),
+        (c) => {
+          const method = getMergeMethod(c.method);
+          const source = (): RandomSource => {
+            const random = createRandom(c.seed);
+            return c.plain ? () => random() : random;
+          };
+          const make = () => {
+            const values = Float32Array.from({ length: (c.models + 1) * c.length }, (_, i) => Math.fround(Math.sin(i * 0.37 + c.seed) * 2 ** (((i * 7) % 41) - 20)));
+            for (const [at, v] of c.specials) values[Math.floor(at * values.length)] = v;
+            return {
+              tensorName: "t",
+              shape: [c.length],
+              tensors: Array.from({ length: c.models }, (_, m) => values.slice((m + 1) * c.length, (m + 2) * c.length)),
+              base: values.slice(0, c.length),
+              perModel: Array.from({ length: c.models }, (_, m) => method.perModel.parse({ weight: c.weights[m], density: c.densities[m] })),
+              params: method.params.parse({ rescale: c.rescale }),
+              random: source(),
+            };
+          };
+          const wholeInput = make();
+          const chunkedInput = make();
+          const whole = outcome(() => method.merge(wholeInput));
+          const chunked = outcome(() => mergeChunked(method, chunkedInput, c.chunk));
+          expect(chunked).toEqual(whole);
+          expect(chunkedInput.random()).toBe(wholeInput.random());
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it("exist for the benchmarked methods and the configurations the executor relies on", () => {

@@ -29,7 +29,9 @@ export interface KernelExports {
   taskVector(x: number, base: number, out: number, n: number): number;
   taskVectorL1(x: number, base: number, out: number, n: number, sum: number): number;
   addL1(values: number, n: number, sum: number): number;
-  dropBlock(x: number, base: number, draws: number, cut: number, n: number, offset: number, keep: number, norms: number): number;
+  fillDraws(state: number, jump: number, quarter: number, out: number, n: number): void;
+  dropDraws(x: number, base: number, draws: number, cut: number, n: number, offset: number, keep: number, lanes: number): void;
+  randomDrop(x: number, base: number, state: number, jump: number, quarter: number, draws: number, cut: number, n: number, offset: number, keep: number, lanes: number): void;
   applyKeepBits(delta: number, n: number, keep: number, start: number): number;
   addHighDigits(keys: number, n: number, even: number, odd: number): void;
   addLowDigits(keys: number, n: number, high: number, low: number): void;

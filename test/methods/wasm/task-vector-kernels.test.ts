@@ -1,10 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyKeepBits, dropBlock } from "../../../src/methods/chunked-random-merge.js";
-import { flagsOfDraws, keepCut } from "../../../src/methods/random-keep-flags.js";
+import { applyKeepBits } from "../../../src/methods/chunked-random-merge.js";
 import { addL1, taskVector, taskVectorWithL1 } from "../../../src/methods/task-vectors.js";
 import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
-import { simdAddL1, simdApplyKeepBits, simdDropBlock, simdTaskVector, simdTaskVectorL1 } from "../../../src/methods/wasm/simd-task-vectors.js";
+import { simdAddL1, simdApplyKeepBits, simdTaskVector, simdTaskVectorL1 } from "../../../src/methods/wasm/simd-task-vectors.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
 import { bitsOf, expectSameFloatBits, expectSameFloats, plainCopy, randomBits, randomDouble } from "./float-bits.js";
 import { NUM_RUNS, caseArb, hasNaN, kernelDoubles, kernelFloats, kernelOut, kernelWords, outcomes, useKernels } from "./kernel-cases.js";
@@ -88,63 +87,7 @@ describe("task-vector kernels", () => {
 
 // The references: chunked-random-merge.ts's own loops (its applyKeepBits runs its loop on arrays
 // outside the kernels' memory, and on kernel arrays after the kernel declines, as here).
-/** A keep cut (density * 2^32): ends, exact powers of two, any density. */
-function randomCut(r: SeededRandom): number {
-  const u = r.next();
-  if (u < 0.1) return keepCut([0, 1, 0.5, 2 ** -32, 1 - 2 ** -32][r.int(0, 4)]);
-  return keepCut(r.next());
-}
-
-/** Raw draws, some at the cut and beside it when the cut is an integer (the < boundary). */
-function randomDraws(r: SeededRandom, n: number, cut: number): Uint32Array {
-  const draws = kernelWords(Math.max(n, 1)).subarray(0, n);
-  for (let j = 0; j < n; j++) {
-    const u = r.next();
-    draws[j] = u < 0.1 && Number.isInteger(cut) ? Math.min(Math.max(cut + r.int(-1, 1), 0), 0xffffffff) : randomBits(r);
-  }
-  return draws;
-}
-
-describe("DARE kernels", () => {
-  it("dropBlock gives the loop's norms and keep bits, or declines on a NaN norm with the norms restored", () => {
-    const seen = outcomes("dropBlock");
-    fc.assert(
-      fc.property(caseArb, fc.integer({ min: 0, max: 200 }), (c, offset) => {
-        resetKernelScratch();
-        const r = seededRandom(c.seed);
-        const x = kernelFloats(c.n, r, c.mix);
-        const base = kernelFloats(c.n, r, c.mix);
-        const from = r.int(0, c.n);
-        const to = r.int(from, c.n);
-        const cut = randomCut(r);
-        const draws = randomDraws(r, to - from, cut);
-        const keep = kernelWords(Math.ceil((offset + c.n) / 32) + 1);
-        for (let w = 0; w < keep.length; w++) keep[w] = r.next() < 0.5 ? 0 : randomBits(r);
-        const start = [r.next() < 0.8 ? 0 : r.next() * 100, r.next() < 0.9 ? 0 : Infinity];
-        const norms = kernelDoubles(2);
-        norms.set(start);
-
-        const flags = new Float64Array(to - from);
-        flagsOfDraws(Uint32Array.from(draws), cut, flags, to - from);
-        const expectedKeep = Uint32Array.from(keep);
-        const expectedNorms = Float64Array.from(start);
-        dropBlock(plainCopy(x), plainCopy(base), flags, from, to, offset, expectedKeep, expectedNorms);
-
-        const done = simdDropBlock(x, base, draws, cut, from, to, offset, keep, norms);
-        seen.record(done);
-        expect(done).toBe(!hasNaN(expectedNorms));
-        if (!done) {
-          expect([...norms]).toEqual(start);
-          dropBlock(x, base, flags, from, to, offset, keep, norms); // the caller redoes the block
-        }
-        expect([...norms]).toEqual([...expectedNorms]);
-        expect(keep).toEqual(expectedKeep);
-      }),
-      { numRuns: NUM_RUNS },
-    );
-    seen.expectBoth();
-  });
-
+describe("DARE keep-bit kernel", () => {
   it("applyKeepBits gives d * flag's bits, declining exactly for a non-finite delta (the loop then gives its own result)", () => {
     const seen = outcomes("applyKeepBits");
     fc.assert(

@@ -6,7 +6,8 @@ export { decodeBf16, decodeF16, copyF32, encodeBf16, encodeF16 } from "./codecs"
 export { weightedSum, sumTaskVectors, sumTensorDeltas, mix } from "./weighted-sums";
 export { weightedSumBf16, sumTensorDeltasBf16 } from "./fused-sums";
 export { tiesConsensus } from "./ties-consensus";
-export { taskVector, taskVectorL1, addL1, dropBlock, applyKeepBits } from "./task-vectors";
+export { taskVector, taskVectorL1, addL1, applyKeepBits } from "./task-vectors";
+export { fillDraws, dropDraws, randomDrop } from "./random-drop";
 export { addHighDigits, addLowDigits, keepAtOrAbove } from "./digits";
 export { addDots } from "./slerp";
 export { anyNonFinite16, anyNonFinite32 } from "./non-finite";

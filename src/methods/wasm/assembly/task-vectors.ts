@@ -52,59 +52,45 @@ export function addL1(values: usize, n: i32, sum: f64): f64 {
 }
 
 /**
- * One block of DARE's drop pass (chunked-random-merge.ts dropBlock): for element i, d =
- * float32(x - base) and flag = draws[i] < cut (the raw 32-bit draws compared with
- * density * 2^32, as drawKeepFlags); norms[0] += |d|, norms[1] += |d * flag| (|d|, +0, or NaN for
- * an infinite d dropped) in index order; the flag set as bit (offset + i) of `keep`. Returns 1 unless a norm became
- * NaN (then the caller redoes the block in TypeScript from the same norms and draws).
- */
-export function dropBlock(x: usize, base: usize, draws: usize, cut: f64, n: i32, offset: i32, keep: usize, norms: usize): i32 {
-  let before = load<f64>(norms);
-  let after = load<f64>(norms, 8);
-  for (let i = 0; i < n; i++) {
-    const at = <usize>i << 2;
-    const d = <f64>(load<f32>(x + at) - load<f32>(base + at));
-    const flag = <u32>(<f64>load<u32>(draws + at) < cut);
-    before += abs<f64>(d);
-    // |d * flag| as the TypeScript loop has it: an infinite d dropped is NaN (Inf * 0), not +0.
-    after += abs<f64>(d * <f64>flag);
-    const bit = <u32>(offset + i);
-    const word = keep + (<usize>(bit >>> 5) << 2);
-    store<u32>(word, load<u32>(word) | (flag << (bit & 31)));
-  }
-  store<f64>(norms, before);
-  store<f64>(norms, after, 8);
-  return <i32>(before == before && after == after);
-}
-
-/**
  * delta[i] *= bit (start + i) of `keep` (applyKeepBits): d or +-0 (the sign of d, as d * 0).
  * Non-finite deltas are left as they are and make it return 0 (Inf * 0 is NaN, whose bits the
  * caller's TypeScript loop decides): that loop then runs over the same deltas, and gives what it
  * would have given alone, since applying a flag twice to a finite delta changes nothing.
  */
 export function applyKeepBits(delta: usize, n: i32, keep: usize, start: i32): i32 {
-  const sign = i32x4.splat(0x80000000);
-  const exponent = i32x4.splat(0x7f800000);
   let special = i32x4.splat(0);
   let tail = 0;
   let i = 0;
-  // Whole words of flags, four lanes at a time, once the position is at a word boundary.
+  // Whole words of flags, eight groups of four lanes, once the position is at a word boundary.
   for (; i < n && ((start + i) & 31) != 0; i++) tail |= applyOne(delta, i, keep, start);
-  const lanes = i32x4(1, 2, 4, 8);
   for (; i + 32 <= n; i += 32) {
-    const word = load<u32>(keep + (<usize>((start + i) >>> 5) << 2));
-    for (let j = 0; j < 32; j += 4) {
-      const at = delta + (<usize>(i + j) << 2);
-      const d = v128.load(at);
-      const nonFinite = i32x4.eq(v128.and(d, exponent), exponent);
-      special = v128.or(special, nonFinite);
-      const kept = v128.or(i32x4.ne(v128.and(i32x4.splat(word >>> j), lanes), i32x4.splat(0)), nonFinite);
-      v128.store(at, v128.bitselect(d, v128.and(d, sign), kept));
-    }
+    const word = i32x4.splat(load<u32>(keep + (<usize>((start + i) >>> 5) << 2)));
+    const at = delta + (<usize>i << 2);
+    special = v128.or(special, keepGroup(at, word, 0));
+    special = v128.or(special, keepGroup(at + 16, word, 4));
+    special = v128.or(special, keepGroup(at + 32, word, 8));
+    special = v128.or(special, keepGroup(at + 48, word, 12));
+    special = v128.or(special, keepGroup(at + 64, word, 16));
+    special = v128.or(special, keepGroup(at + 80, word, 20));
+    special = v128.or(special, keepGroup(at + 96, word, 24));
+    special = v128.or(special, keepGroup(at + 112, word, 28));
   }
   for (; i < n; i++) tail |= applyOne(delta, i, keep, start);
   return <i32>(!v128.any_true(special) && tail == 0);
+}
+
+/**
+ * Four deltas at `at` against bits shift..shift+3 of `word` (splat): each kept as it is, or
+ * dropped to its sign bit (d * 0); a non-finite one left as it is. Returns the non-finite lanes.
+ */
+// @ts-ignore: decorator
+@inline function keepGroup(at: usize, word: v128, shift: i32): v128 {
+  const exponent = i32x4.splat(0x7f800000);
+  const d = v128.load(at);
+  const nonFinite = i32x4.eq(v128.and(d, exponent), exponent);
+  const dropped = i32x4.eq(v128.and(i32x4.shr_u(word, shift), i32x4(1, 2, 4, 8)), i32x4.splat(0));
+  v128.store(at, v128.andnot(d, v128.and(v128.andnot(dropped, nonFinite), i32x4.splat(0x7fffffff))));
+  return nonFinite;
 }
 
 // @ts-ignore: decorator
