@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRandom, getMergeMethod, mergeChunked, mergeMethods, type AnyMergeMethod, type MergeInput } from "../../src/methods/index.js";
+import { SELECTION_GROUP } from "../../src/methods/chunked-magnitude-merge.js";
 import { caseCall } from "./case-input.js";
 import { loadCases, loadTensors } from "./conformance-fixtures.js";
 
@@ -88,6 +89,39 @@ describe("chunked merges", () => {
       { numRuns: Number(process.env.FC_RUNS ?? 1500) },
     );
     expect(compared).toBeGreaterThan(1000);
+  });
+
+  it("give merge's bits for the magnitude trim of more models than share one selection pass", () => {
+    const method = getMergeMethod("ties");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: SELECTION_GROUP + 1, max: 2 * SELECTION_GROUP + 1 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.oneof(fc.constantFrom(1, 7, 32), fc.integer({ min: 1, max: 250 })),
+        fc.array(value, { minLength: 18 * 200, maxLength: 18 * 200 }),
+        fc.array(fc.oneof(density, fc.constant(0.5)), { minLength: 17, maxLength: 17 }),
+        fc.array(weight, { minLength: 17, maxLength: 17 }),
+        fc.boolean(),
+        fc.boolean(),
+        (models, length, chunk, values, densities, weights, normalize, rescale) => {
+          const all = Float32Array.from(values);
+          const input = (): MergeInput<unknown, unknown> => ({
+            tensorName: "t",
+            shape: [length],
+            tensors: Array.from({ length: models }, (_, m) => all.slice((m + 1) * length, (m + 2) * length)),
+            base: all.slice(0, length),
+            perModel: Array.from({ length: models }, (_, m) => method.perModel.parse({ weight: weights[m], density: densities[m] })),
+            params: method.params.parse({ normalize, rescale }),
+            random: createRandom(1),
+          });
+          const whole = outcome(() => method.merge(input()));
+          const chunked = outcome(() => mergeChunked(method, input(), chunk));
+          expect(chunked.none).toBeUndefined();
+          expect(chunked).toEqual(whole);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it("exist for the benchmarked methods and the configurations the executor relies on", () => {

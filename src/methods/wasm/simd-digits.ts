@@ -26,3 +26,22 @@ export function simdKeepAtOrAbove(bits: Uint32Array, key: number, ties: number, 
   if (!k || !inKernelMemory(k, bits) || !(key >= 0 && key <= 0x7fffffff && Number.isInteger(key)) || !(Math.abs(ties) < 2 ** 31)) return undefined;
   return k.exports.keepAtOrAbove(bits.byteOffset, length, key, ties);
 }
+
+/**
+ * The task vector `fround(x - base)` of the first `length` elements and its high digits counted
+ * as addHighDigits counts them, without storing it: how many leading elements the kernel counted
+ * (all of them, or up to a block holding a NaN, whose bits the TypeScript subtraction decides);
+ * 0 when it could not run.
+ */
+export function simdTaskVectorHighDigits(x: Float32Array, base: Float32Array, length: number, even: Uint32Array, odd: Uint32Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, even) || !inKernelMemory(k, odd) || even.length < 65536 || odd.length < 65536) return 0;
+  return k.exports.addTaskVectorHighDigits(x.byteOffset, base.byteOffset, length, even.byteOffset, odd.byteOffset);
+}
+
+/** As simdTaskVectorHighDigits, counting low digits in the bucket `high` as addLowDigits does. */
+export function simdTaskVectorLowDigits(x: Float32Array, base: Float32Array, length: number, high: number, low: Uint32Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, low) || low.length < 65536) return 0;
+  return k.exports.addTaskVectorLowDigits(x.byteOffset, base.byteOffset, length, high, low.byteOffset);
+}

@@ -32,6 +32,8 @@ export interface KernelExports {
   addHighDigits(keys: number, n: number, even: number, odd: number): void;
   addLowDigits(keys: number, n: number, high: number, low: number): void;
   keepAtOrAbove(bits: number, n: number, key: number, ties: number): number;
+  addTaskVectorHighDigits(x: number, base: number, n: number, even: number, odd: number): number;
+  addTaskVectorLowDigits(x: number, base: number, n: number, high: number, low: number): number;
   addDots(v0: number, v1: number, n: number, sums: number): void;
   anyNonFinite16(src: number, n: number, mask: number): number;
   anyNonFinite32(src: number, n: number): number;

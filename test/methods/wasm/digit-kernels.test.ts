@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import { ABS_MASK, addHighDigits, addLowDigits } from "../../../src/methods/select-top-k.js";
 import { keepAtOrAbove } from "../../../src/methods/sparsify-magnitude.js";
 import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
-import { simdAddHighDigits, simdAddLowDigits, simdKeepAtOrAbove } from "../../../src/methods/wasm/simd-digits.js";
+import { addTaskVectorHighDigits, addTaskVectorLowDigits } from "../../../src/methods/task-vector-digits.js";
+import { taskVector } from "../../../src/methods/task-vectors.js";
+import { simdAddHighDigits, simdAddLowDigits, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits } from "../../../src/methods/wasm/simd-digits.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
-import { randomBits } from "./float-bits.js";
-import { NUM_RUNS, caseArb, kernelWords, useKernels } from "./kernel-cases.js";
+import { randomBits, plainCopy } from "./float-bits.js";
+import { NUM_RUNS, caseArb, outcomes, kernelFloats, kernelOut, kernelWords, useKernels } from "./kernel-cases.js";
 
 /**
  * The magnitude-digit kernels (radix-select counting passes and the trim) against the TypeScript
@@ -32,6 +34,12 @@ function kernelTable(r: SeededRandom): Uint32Array {
   const salt = randomBits(r);
   for (let b = 0; b < 65536; b++) table[b] = (Math.imul(b, 0x9e3779b1) ^ salt) >>> 20;
   return table;
+}
+
+function inKernelCopy(values: Float32Array): Float32Array {
+  const copy = kernelOut(values.length);
+  copy.set(values);
+  return copy;
 }
 
 const sameWords = (a: Uint32Array, b: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -96,6 +104,52 @@ describe("digit kernels", () => {
     );
     expect(tiesAtCut, "runs with elements at the cut").toBeGreaterThan(NUM_RUNS / 4);
   });
+
+  for (const which of ["high", "low"] as const) {
+    it(`the fused task-vector ${which}-digit count gives taskVector + add${which === "high" ? "High" : "Low"}Digits' counts, stopping at a NaN task vector (its block of four)`, () => {
+      const stopped = outcomes(`addTaskVector${which}Digits`);
+      fc.assert(
+        fc.property(caseArb, (c) => {
+          resetKernelScratch();
+          const r = seededRandom(c.seed);
+          const x = kernelFloats(c.n, r, c.mix);
+          // A base near x (crowded digits and exact zeros) or unrelated to it.
+          const base = r.next() < 0.5 ? kernelFloats(c.n, r, c.mix) : inKernelCopy(x.map((v) => (r.next() < 0.3 ? v : Math.fround(v * (1 + (r.next() - 0.5) / 64)))));
+          const d = new Float32Array(c.n);
+          taskVector(plainCopy(x), plainCopy(base), d);
+          const keys = new Uint32Array(d.buffer);
+          const high = c.n > 0 && r.next() < 0.8 ? (keys[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.int(0, 0xffff);
+          const tables = [kernelTable(r), kernelTable(r)];
+          const start = tables.map((t) => Uint32Array.from(t));
+          const done = which === "high" ? simdTaskVectorHighDigits(x, base, c.n, tables[0], tables[1]) : simdTaskVectorLowDigits(x, base, c.n, high, tables[0]);
+          // The kernel counted elements [0, done): all, or up to the block of four holding the first NaN.
+          const firstNaN = d.findIndex((v) => Number.isNaN(v));
+          const blocks = c.n - (c.n % 4);
+          expect(done).toBe(firstNaN < 0 ? c.n : firstNaN < blocks ? firstNaN - (firstNaN % 4) : firstNaN);
+          stopped.record(done === c.n);
+          const expected = start.map((t) => Uint32Array.from(t));
+          if (which === "high") addHighDigits(keys, ABS_MASK, done, expected[0], expected[1]);
+          else addLowDigits(keys, ABS_MASK, done, high, expected[0]);
+          expect(sameWords(tables[0], expected[0]), "first table").toBe(true);
+          expect(sameWords(tables[1], expected[1]), "second table").toBe(true);
+          // The public function finishes the chunk with the loops: the counts of the whole chunk (for
+          // high digits the sums of the two tables: the loops may count the rest from an odd element).
+          const whole = start.map((t) => Uint32Array.from(t));
+          if (which === "high") addHighDigits(keys, ABS_MASK, c.n, whole[0], whole[1]);
+          else addLowDigits(keys, ABS_MASK, c.n, high, whole[0]);
+          const got = [kernelWords(65536), kernelWords(65536)];
+          got.forEach((t, i) => t.set(start[i]));
+          const scratch = kernelOut(c.n);
+          if (which === "high") addTaskVectorHighDigits(x, base, scratch, new Uint32Array(scratch.buffer, scratch.byteOffset, c.n), got[0], got[1]);
+          else addTaskVectorLowDigits(x, base, scratch, new Uint32Array(scratch.buffer, scratch.byteOffset, c.n), high, got[0]);
+          const summed = (t: Uint32Array[]) => (which === "high" ? t[0].map((v, b) => v + t[1][b]) : t[0]);
+          expect(sameWords(summed(got), summed(whole)) && (which === "high" || sameWords(got[1], whole[1])), "counts of addTaskVector*Digits").toBe(true);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+      stopped.expectBoth();
+    });
+  }
 
   it("decline what their loops must do: tables shorter than 65536, keys outside [0, 0x7fffffff]", () => {
     resetKernelScratch();

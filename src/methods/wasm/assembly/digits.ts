@@ -84,3 +84,73 @@ export function keepAtOrAbove(bits: usize, n: i32, key: u32, ties: i32): i32 {
   if (left > 0) store<u32>(at, u);
   return left - 1;
 }
+
+/**
+ * The task vector d = float32(x - base) and the high-digit count of |d| in one pass (taskVector
+ * then addHighDigits, without storing d): elements [0, end) counted into `even` (lanes 0 and 2)
+ * and `odd` (lanes 1 and 3: odd elements, as addHighDigits), where `end` is returned: n, or the start of the first block of four
+ * holding a NaN d (whose bits the TypeScript subtraction decides; the caller does the rest).
+ */
+export function addTaskVectorHighDigits(x: usize, base: usize, n: i32, even: usize, odd: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+    if (v128.any_true(f32x4.ne(d, d))) return i;
+    const h = i32x4.shr_u(v128.and(d, mask), 16);
+    count(even, <u32>i32x4.extract_lane(h, 0));
+    count(odd, <u32>i32x4.extract_lane(h, 1));
+    count(even, <u32>i32x4.extract_lane(h, 2));
+    count(odd, <u32>i32x4.extract_lane(h, 3));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) return i;
+    count(i & 1 ? odd : even, (reinterpret<u32>(d) & 0x7fffffff) >>> 16);
+  }
+  return n;
+}
+
+/**
+ * The task vector and the low-digit count of the |d| whose high digit is `high` in one pass
+ * (taskVector then addLowDigits, without storing d); returns how far it got, as
+ * addTaskVectorHighDigits.
+ */
+export function addTaskVectorLowDigits(x: usize, base: usize, n: i32, high: u32, low: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  const wanted = i32x4.splat(high);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+    if (v128.any_true(f32x4.ne(d, d))) return i;
+    const v = v128.and(d, mask);
+    // Mostly none: only the cut's bucket, a small share of the elements, is counted.
+    if (v128.any_true(i32x4.eq(i32x4.shr_u(v, 16), wanted))) {
+      lowIn(low, <u32>i32x4.extract_lane(v, 0), high);
+      lowIn(low, <u32>i32x4.extract_lane(v, 1), high);
+      lowIn(low, <u32>i32x4.extract_lane(v, 2), high);
+      lowIn(low, <u32>i32x4.extract_lane(v, 3), high);
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) return i;
+    lowIn(low, reinterpret<u32>(d) & 0x7fffffff, high);
+  }
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline function count(table: usize, digit: u32): void {
+  const at = table + (<usize>digit << 2);
+  store<u32>(at, load<u32>(at) + 1);
+}
+
+// @ts-ignore: decorator
+@inline function lowIn(low: usize, v: u32, high: u32): void {
+  if (v >>> 16 == high) count(low, v & 0xffff);
+}
