@@ -1,4 +1,5 @@
 import type { ChunkedMerge, ChunkedTensors } from "./chunked-merge.js";
+import { HELD_OUTPUT_LIMIT, combineDeferringCuts } from "./combine-deferring-cuts.js";
 import { combineTaskVectorChunks, taskVectorL1, type ChunkTrim } from "./combine-task-vector-chunks.js";
 import type { CombineOptions } from "./combine-task-vectors.js";
 import { ABS_MASK, addHighDigits, cutDigit, floatBits } from "./select-top-k.js";
@@ -31,6 +32,8 @@ export function chunkedMagnitudeMerge(args: {
   weights: readonly number[];
   rescale: boolean;
   options: CombineOptions;
+  /** Most elements held back in cut buckets (DEFERRED_LIMIT); a test hook for the fallback. */
+  deferredLimit?: number;
 }): ChunkedMerge {
   return {
     kind: "passes",
@@ -50,18 +53,26 @@ export function chunkedMagnitudeMerge(args: {
         }
       });
       const tables = digitTables(Math.min(trimmed.length, SELECTION_GROUP));
-      for (let from = 0; from < trimmed.length; from += SELECTION_GROUP) {
-        const group = trimmed.slice(from, from + SELECTION_GROUP);
-        const cuts = selectCuts(io, group, group.map((m) => keeps[m]), args.rescale, tables);
-        const after = args.rescale ? trimmedL1s(io, group, cuts) : undefined;
-        group.forEach((m, j) => {
-          const { key, ties, before } = cuts[j];
-          if (after) scales[m] = rescaleFactor(before, after[j]);
-          let tiesLeft = ties;
-          trims[m] = (delta, bits) => {
-            tiesLeft = keepAtOrAbove(bits, ABS_MASK, key, tiesLeft, delta.length);
-          };
-        });
+      if (!args.rescale && trimmed.length > 0 && trimmed.length <= SELECTION_GROUP && io.length <= HELD_OUTPUT_LIMIT) {
+        // One pass for the high digits, then the combine finishes the cut buckets itself (or, with
+        // too many elements in them, a pass for the low digits and the combine as below).
+        const k = trimmed.map((m) => keeps[m]);
+        const highs = countHighDigits(io, trimmed, k, false, tables).highs;
+        const cuts = trimmed.map((model, j) => ({ model, k: k[j], high: highs[j], low: tables[j].odd }));
+        if (combineDeferringCuts(io, cuts, args.weights, args.options, args.deferredLimit)) return;
+        addTrims(trims, trimmed, countLowDigits(io, trimmed, k, highs, new Float64Array(trimmed.length), tables));
+      } else {
+        for (let from = 0; from < trimmed.length; from += SELECTION_GROUP) {
+          const group = trimmed.slice(from, from + SELECTION_GROUP);
+          const k = group.map((m) => keeps[m]);
+          const { highs, before } = countHighDigits(io, group, k, args.rescale, tables);
+          const cuts = countLowDigits(io, group, k, highs, before, tables);
+          if (args.rescale) {
+            const after = trimmedL1s(io, group, cuts);
+            group.forEach((m, j) => (scales[m] = rescaleFactor(cuts[j].before, after[j])));
+          }
+          addTrims(trims, group, cuts);
+        }
       }
       combineTaskVectorChunks(io, trims, args.weights, scales, args.options);
     },
@@ -87,12 +98,23 @@ interface Cut {
   readonly before: number;
 }
 
+/** Each model's trim at its cut (ties kept in index order), in the chunk order of the last pass. */
+function addTrims(trims: (ChunkTrim | undefined)[], group: readonly number[], cuts: readonly Cut[]): void {
+  group.forEach((m, j) => {
+    const { key, ties } = cuts[j];
+    let tiesLeft = ties;
+    trims[m] = (delta, bits) => {
+      tiesLeft = keepAtOrAbove(bits, ABS_MASK, key, tiesLeft, delta.length);
+    };
+  });
+}
+
 /**
- * The cuts of the models of `group` (k[j] of model group[j]): what topKThreshold gives for each
- * whole task vector, counted in two passes shared by the group, plus each vector's L1 norm when
- * `withL1`.
+ * The high digits of the cuts of the models of `group` (k[j] of model group[j]), counted in one
+ * pass shared by the group, plus each task vector's L1 norm when `withL1`. Leaves each model's
+ * `odd` table zeroed for its low digits.
  */
-function selectCuts(io: ChunkedTensors, group: readonly number[], k: readonly number[], withL1: boolean, tables: readonly DigitTables[]): Cut[] {
+function countHighDigits(io: ChunkedTensors, group: readonly number[], k: readonly number[], withL1: boolean, tables: readonly DigitTables[]): { highs: { digit: number; above: number }[]; before: Float64Array } {
   const before = new Float64Array(group.length);
   for (let j = 0; j < group.length; j++) {
     tables[j].even.fill(0);
@@ -111,6 +133,15 @@ function selectCuts(io: ChunkedTensors, group: readonly number[], k: readonly nu
     odd.fill(0);
     return cutDigit(even, k[j]);
   });
+  return { highs, before };
+}
+
+/**
+ * The cuts of the group from their high digits: each model's low digits in its cut bucket counted
+ * in one pass shared by the group; what topKThreshold gives for each whole task vector.
+ */
+function countLowDigits(io: ChunkedTensors, group: readonly number[], k: readonly number[], highs: readonly { digit: number; above: number }[], before: Float64Array, tables: readonly DigitTables[]): Cut[] {
+  for (let j = 0; j < group.length; j++) tables[j].odd.fill(0);
   eachGroupChunk(io, group, (j, x, base, d, bits) => addTaskVectorLowDigits(x, base, d, bits, highs[j].digit, tables[j].odd));
   return group.map((_, j) => {
     const hi = highs[j];

@@ -1,4 +1,4 @@
-import { inKernelMemory, simdKernels } from "./simd-kernels.js";
+import { allInKernelMemory, inKernelMemory, simdKernels } from "./simd-kernels.js";
 
 /**
  * The radix-select passes and the trim (select-top-k.ts, sparsify-magnitude.ts) on the SIMD
@@ -44,4 +44,29 @@ export function simdTaskVectorLowDigits(x: Float32Array, base: Float32Array, len
   const k = simdKernels();
   if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, low) || low.length < 65536) return 0;
   return k.exports.addTaskVectorLowDigits(x.byteOffset, base.byteOffset, length, high, low.byteOffset);
+}
+
+/** flagCutBucket (cut-bucket.ts) on the kernels; false when its loop must run. */
+export function simdFlagCutBucket(bits: Uint32Array, length: number, high: number, low: Uint32Array, flags: Uint8Array): boolean {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, bits) || !inKernelMemory(k, low) || !inKernelMemory(k, flags) || low.length < 65536 || !(high >= 0 && high <= 0xffff)) return false;
+  k.exports.flagCutBucket(bits.byteOffset, length, high, low.byteOffset, flags.byteOffset);
+  return true;
+}
+
+/**
+ * gatherFlagged (cut-bucket.ts) on the kernels: the new count (-1: over `cap`), or undefined when
+ * its loop must run. `tables` holds the addresses of sources and targets (kernel scratch, at
+ * least 2 * sources.length words).
+ */
+export function simdGatherFlagged(flags: Uint8Array, length: number, start: number, sources: readonly Uint32Array[], targets: readonly Uint32Array[], indices: Uint32Array, at: number, cap: number, tables: Uint32Array): number | undefined {
+  const k = simdKernels();
+  const arrays = sources.length;
+  if (!k || !inKernelMemory(k, flags) || !inKernelMemory(k, indices) || !inKernelMemory(k, tables) || tables.length < 2 * arrays) return undefined;
+  if (!allInKernelMemory(k, sources) || !allInKernelMemory(k, targets) || start + length > 2 ** 31) return undefined;
+  for (let a = 0; a < arrays; a++) {
+    tables[a] = sources[a].byteOffset;
+    tables[arrays + a] = targets[a].byteOffset;
+  }
+  return k.exports.gatherFlagged(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
 }

@@ -2,10 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ABS_MASK, addHighDigits, addLowDigits } from "../../../src/methods/select-top-k.js";
 import { keepAtOrAbove } from "../../../src/methods/sparsify-magnitude.js";
-import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
+import { resetKernelScratch, scratchBytes, simdKernels } from "../../../src/methods/wasm/index.js";
+import { flagCutBucket, gatherFlagged } from "../../../src/methods/cut-bucket.js";
 import { addTaskVectorHighDigits, addTaskVectorLowDigits } from "../../../src/methods/task-vector-digits.js";
 import { taskVector } from "../../../src/methods/task-vectors.js";
-import { simdAddHighDigits, simdAddLowDigits, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits } from "../../../src/methods/wasm/simd-digits.js";
+import { simdAddHighDigits, simdAddLowDigits, simdFlagCutBucket, simdGatherFlagged, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits } from "../../../src/methods/wasm/simd-digits.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
 import { randomBits, plainCopy } from "./float-bits.js";
 import { NUM_RUNS, caseArb, outcomes, kernelFloats, kernelOut, kernelWords, useKernels } from "./kernel-cases.js";
@@ -34,6 +35,12 @@ function kernelTable(r: SeededRandom): Uint32Array {
   const salt = randomBits(r);
   for (let b = 0; b < 65536; b++) table[b] = (Math.imul(b, 0x9e3779b1) ^ salt) >>> 20;
   return table;
+}
+
+function inKernelBytes(n: number): Uint8Array {
+  const bytes = scratchBytes(n);
+  expect(bytes.buffer).toBe(simdKernels()!.buffer);
+  return bytes;
 }
 
 function inKernelCopy(values: Float32Array): Float32Array {
@@ -145,11 +152,66 @@ describe("digit kernels", () => {
           const summed = (t: Uint32Array[]) => (which === "high" ? t[0].map((v, b) => v + t[1][b]) : t[0]);
           expect(sameWords(summed(got), summed(whole)) && (which === "high" || sameWords(got[1], whole[1])), "counts of addTaskVector*Digits").toBe(true);
         }),
-        { numRuns: NUM_RUNS },
+        // Fewer runs: each copies and compares several 65536-entry tables.
+        { numRuns: NUM_RUNS / 3 },
       );
       stopped.expectBoth();
     });
   }
+
+  it("flagCutBucket flags the elements in the cut's bucket and counts their low digits as the loop does", () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const bits = randomKeys(r, c.n, kernelWords(c.n));
+        const length = r.next() < 0.8 ? c.n : r.int(0, c.n);
+        const high = c.n > 0 && r.next() < 0.8 ? (bits[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.int(0, 0xffff);
+        const low = kernelTable(r);
+        const flags = inKernelBytes(c.n);
+        for (let i = 0; i < c.n; i++) flags[i] = r.next() < 0.1 ? 1 : 0;
+        const expectedLow = Uint32Array.from(low);
+        const expectedFlags = Uint8Array.from(flags);
+        flagCutBucket(Uint32Array.from(bits), length, high, expectedLow, expectedFlags);
+        expect(simdFlagCutBucket(bits, length, high, low, flags)).toBe(true);
+        expect(sameWords(low, expectedLow), "low table").toBe(true);
+        expect([...flags]).toEqual([...expectedFlags]);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("gatherFlagged gathers the flagged elements' indices and bits in index order as the loop does, or reports the cap", () => {
+    const seen = outcomes("gatherFlagged");
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1000 }), (c, arrays, start) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const sources = Array.from({ length: arrays }, () => randomKeys(r, c.n, kernelWords(c.n)));
+        const flags = inKernelBytes(c.n);
+        const share = r.next() * 0.3;
+        for (let i = 0; i < c.n; i++) flags[i] = r.next() < share ? 1 + r.int(0, 254) : 0;
+        const size = 320;
+        const at = r.int(0, 20);
+        const cap = r.next() < 0.8 ? size : r.int(at, at + 10);
+        const targets = sources.map(() => kernelWords(size).fill(0xdeadbeef));
+        const indices = kernelWords(size).fill(7);
+        const expectedTargets = targets.map((t) => Uint32Array.from(t));
+        const expectedIndices = Uint32Array.from(indices);
+        const expectedFlags = Uint8Array.from(flags);
+        const expected = gatherFlagged(expectedFlags, c.n, start, sources.map((s) => Uint32Array.from(s)), expectedTargets, expectedIndices, at, cap, new Uint32Array(2 * arrays));
+        const got = simdGatherFlagged(flags, c.n, start, sources, targets, indices, at, cap, kernelWords(2 * arrays));
+        expect(got).toBe(expected);
+        seen.record(got !== -1);
+        if (got === -1) return;
+        expect([...flags].every((f) => f === 0), "flags cleared").toBe(true);
+        expect(sameWords(indices, expectedIndices), "indices").toBe(true);
+        targets.forEach((t, a) => expect(sameWords(t, expectedTargets[a]), `target ${a}`).toBe(true));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
+  });
 
   it("decline what their loops must do: tables shorter than 65536, keys outside [0, 0x7fffffff]", () => {
     resetKernelScratch();
