@@ -129,11 +129,16 @@ function countHighDigits(io: ChunkedTensors, group: readonly number[], k: readon
   });
   const highs = group.map((_, j) => {
     const { even, odd } = tables[j];
-    for (let b = 0; b < 65536; b++) even[b] += odd[b];
+    addInto(even, odd);
     odd.fill(0);
     return cutDigit(even, k[j]);
   });
   return { highs, before };
+}
+
+/** `to[b] += from[b]` for every digit (a function of its own, so that its loop is optimised early). */
+function addInto(to: Uint32Array, from: Uint32Array): void {
+  for (let b = 0; b < 65536; b++) to[b] += from[b];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ChunkedTensors } from "./chunked-merge.js";
 import { taskVectorCombiner, type CombineOptions } from "./combine-task-vectors.js";
-import { flagCutBucket, gatherFlagged } from "./cut-bucket.js";
+import { gatherFlagged, trimTaskVectorAtBucket } from "./cut-bucket.js";
 import { ABS_MASK, cutDigit, floatBits } from "./select-top-k.js";
 import { keepAtOrAbove } from "./sparsify-magnitude.js";
 import { taskVector } from "./task-vectors.js";
@@ -23,14 +23,16 @@ export interface BucketCut {
 
 /**
  * The last pass of the chunked magnitude trim without the low-digit pass before it: per chunk,
- * each task vector is trimmed on its high digit alone (kept above the cut's bucket, dropped below)
- * and combined into an output held in kernel scratch; the elements with some model's |d| in that
- * model's cut bucket cannot be finished yet, so their low digits are counted (which gives each
- * exact cut at the end of the pass) and their inputs (base and every task vector, as bits) and
- * indices gathered. Then each model trims the gathered elements at its exact cut, in index order
- * as the whole-tensor trim (only gathered elements can equal a cut), they are combined by the same
- * elementwise combine and put in their places, and the output is written, chunk by chunk in
- * order, each element once. Without `rescale` only (its factors need the trimmed norms first).
+ * each task vector is trimmed on its high digit alone (dropped below the cut's bucket, kept in and
+ * above it) and combined into an output held in kernel scratch; the elements with some model's
+ * |d| in that model's cut bucket cannot be finished yet, so their low digits are counted (which
+ * gives each exact cut at the end of the pass) and their inputs (base and every task vector, as
+ * bits) and indices gathered. Then each model trims the gathered elements at its exact cut, in
+ * index order as the whole-tensor trim (only gathered elements can equal a cut; an element this
+ * pass already zeroed lies below the bucket, so the exact trim zeroes it too, and no zero can
+ * equal a cut above bucket 0), they are combined by the same elementwise combine and put in their
+ * places, and the output is written, chunk by chunk in order, each element once. Without
+ * `rescale` only (its factors need the trimmed norms first).
  *
  * Returns false, having written nothing, when more than `limit` elements would be held
  * (many equal |d| in a bucket): the caller then counts the low digits in a pass of their own.
@@ -52,7 +54,8 @@ export function combineDeferringCuts(io: ChunkedTensors, cuts: readonly BucketCu
   const fullBits = full.map(floatBits);
   const sourcesOf = (bits: Uint32Array[]) => [bits[0], ...bits.slice(2)];
   const fullSources = sourcesOf(fullBits);
-  const highKeys = cuts.map((c) => ((c.high.digit << 16) | 0xffff) >>> 0);
+  const fullDeltas = full.slice(2);
+  const cutOf: (BucketCut | undefined)[] = Array.from({ length: models }, (_, m) => cuts.find((c) => c.model === m));
   let count = 0;
   for (let start = 0; start < n; start += chunk) {
     const length = Math.min(chunk, n - start);
@@ -61,14 +64,14 @@ export function combineDeferringCuts(io: ChunkedTensors, cuts: readonly BucketCu
     io.base!(start, c[0]);
     for (let m = 0; m < models; m++) {
       io.tensors[m](start, c[1]);
-      taskVector(c[1], c[0], c[2 + m]);
+      const cut = cutOf[m];
+      // Zeroed below the bucket, kept in and above it (the bucket's elements are finished later).
+      if (cut) trimTaskVectorAtBucket(c[1], c[0], c[2 + m], cut.high.digit, cut.low, flags);
+      else taskVector(c[1], c[0], c[2 + m]);
     }
-    for (const cut of cuts) flagCutBucket(bits[2 + cut.model], length, cut.high.digit, cut.low, flags);
     count = gatherFlagged(flags, length, start, length === chunk ? fullSources : sourcesOf(bits), gatheredBits, indices, count, cap, tables);
     if (count < 0) return false;
-    // Kept above the bucket, dropped below and in it (the bucket's elements are finished later).
-    cuts.forEach((cut, t) => keepAtOrAbove(bits[2 + cut.model], ABS_MASK, highKeys[t], 0, length));
-    combine(c.slice(2), false, c[0], held.subarray(start, start + length));
+    combine(length === chunk ? fullDeltas : c.slice(2), false, c[0], held.subarray(start, start + length));
   }
   for (const cut of cuts) {
     const lo = cutDigit(cut.low, cut.k, cut.high.above);

@@ -1,4 +1,7 @@
-import { simdFlagCutBucket, simdGatherFlagged } from "./wasm/simd-digits.js";
+import { ABS_MASK, floatBits } from "./select-top-k.js";
+import { keepAtOrAbove } from "./sparsify-magnitude.js";
+import { taskVector } from "./task-vectors.js";
+import { simdFlagCutBucket, simdGatherFlagged, simdTrimTaskVectorAtBucket } from "./wasm/simd-digits.js";
 
 /**
  * The pieces of a magnitude selection that finishes its cut bucket late (see
@@ -18,6 +21,25 @@ export function flagCutBucket(bits: Uint32Array, length: number, high: number, l
       flags[i] = 1;
     }
   }
+}
+
+/**
+ * One trimmed model's task vector in the deferring combine: `d = taskVector(x, base)`, the
+ * elements in the cut's bucket (high digit `high`) flagged with their low digits counted
+ * (flagCutBucket), then those below the bucket zeroed (+0) and the others kept. The kernel does it
+ * in one pass; from a NaN task vector on (its bits are the TypeScript subtraction's) the loops do
+ * the rest.
+ */
+export function trimTaskVectorAtBucket(x: Float32Array, base: Float32Array, d: Float32Array, high: number, low: Uint32Array, flags: Uint8Array): void {
+  const done = simdTrimTaskVectorAtBucket(x, base, d, high, low, flags);
+  if (done === d.length) return;
+  const rest = <T extends Float32Array | Uint8Array>(a: T) => (done === 0 ? a : (a.subarray(done) as T));
+  const dRest = rest(d);
+  taskVector(rest(x), rest(base), dRest);
+  const bits = floatBits(dRest);
+  flagCutBucket(bits, dRest.length, high, low, rest(flags));
+  // Kept from the bucket's first key up: above (high << 16) - 1 (-1 for bucket 0: everything).
+  keepAtOrAbove(bits, ABS_MASK, high * 65536 - 1, 0, dRest.length);
 }
 
 /**

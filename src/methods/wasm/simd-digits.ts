@@ -55,6 +55,17 @@ export function simdFlagCutBucket(bits: Uint32Array, length: number, high: numbe
 }
 
 /**
+ * trimTaskVectorAtBucket (cut-bucket.ts) on the kernels: how many leading elements it did (all,
+ * or up to a block holding a NaN task vector); 0 when it could not run.
+ */
+export function simdTrimTaskVectorAtBucket(x: Float32Array, base: Float32Array, out: Float32Array, high: number, low: Uint32Array, flags: Uint8Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, out) || !inKernelMemory(k, low) || !inKernelMemory(k, flags)) return 0;
+  if (low.length < 65536 || !(high >= 0 && high <= 0xffff)) return 0;
+  return k.exports.trimTaskVectorAtBucket(x.byteOffset, base.byteOffset, out.byteOffset, out.length, high, low.byteOffset, flags.byteOffset);
+}
+
+/**
  * gatherFlagged (cut-bucket.ts) on the kernels: the new count (-1: over `cap`), or undefined when
  * its loop must run. `tables` holds the addresses of sources and targets (kernel scratch, at
  * least 2 * sources.length words).

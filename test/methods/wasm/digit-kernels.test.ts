@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { ABS_MASK, addHighDigits, addLowDigits } from "../../../src/methods/select-top-k.js";
 import { keepAtOrAbove } from "../../../src/methods/sparsify-magnitude.js";
 import { resetKernelScratch, scratchBytes, simdKernels } from "../../../src/methods/wasm/index.js";
-import { flagCutBucket, gatherFlagged } from "../../../src/methods/cut-bucket.js";
+import { flagCutBucket, gatherFlagged, trimTaskVectorAtBucket } from "../../../src/methods/cut-bucket.js";
 import { addTaskVectorHighDigits, addTaskVectorLowDigits } from "../../../src/methods/task-vector-digits.js";
 import { taskVector } from "../../../src/methods/task-vectors.js";
-import { simdAddHighDigits, simdAddLowDigits, simdFlagCutBucket, simdGatherFlagged, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits } from "../../../src/methods/wasm/simd-digits.js";
+import { simdAddHighDigits, simdAddLowDigits, simdFlagCutBucket, simdGatherFlagged, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits, simdTrimTaskVectorAtBucket } from "../../../src/methods/wasm/simd-digits.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
 import { randomBits, plainCopy } from "./float-bits.js";
 import { NUM_RUNS, caseArb, outcomes, kernelFloats, kernelOut, kernelWords, useKernels } from "./kernel-cases.js";
@@ -179,6 +179,53 @@ describe("digit kernels", () => {
       }),
       { numRuns: NUM_RUNS },
     );
+  });
+
+  it("trimTaskVectorAtBucket gives taskVector, flagCutBucket and the trim below the bucket as the loops do, stopping at a NaN task vector", () => {
+    const stopped = outcomes("trimTaskVectorAtBucket");
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const x = kernelFloats(c.n, r, c.mix);
+        const base = r.next() < 0.5 ? kernelFloats(c.n, r, c.mix) : inKernelCopy(x.map((v) => (r.next() < 0.3 ? v : Math.fround(v * (1 + (r.next() - 0.5) / 64)))));
+        // The loops on plain arrays: the reference.
+        const d = new Float32Array(c.n);
+        taskVector(plainCopy(x), plainCopy(base), d);
+        const keys = new Uint32Array(d.buffer);
+        // Where the kernel stops (before the reference trims d in place).
+        const firstNaN = d.findIndex((v) => Number.isNaN(v));
+        const high = c.n > 0 && r.next() < 0.8 ? (keys[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.next() < 0.5 ? 0 : r.int(0, 0xffff);
+        const low = kernelTable(r);
+        const flags = inKernelBytes(c.n);
+        for (let i = 0; i < c.n; i++) flags[i] = r.next() < 0.1 ? 1 : 0;
+        const expectedLow = Uint32Array.from(low);
+        const expectedFlags = Uint8Array.from(flags);
+        flagCutBucket(keys, c.n, high, expectedLow, expectedFlags);
+        keepAtOrAbove(keys, ABS_MASK, high * 65536 - 1, 0, c.n);
+        // The kernel alone: the same up to where it stopped.
+        const out = kernelOut(c.n);
+        const lowK = kernelWords(65536);
+        lowK.set(low);
+        const flagsK = inKernelBytes(c.n);
+        flagsK.set(flags);
+        const done = simdTrimTaskVectorAtBucket(x, base, out, high, lowK, flagsK);
+        const blocks = c.n - (c.n % 4);
+        expect(done).toBe(firstNaN < 0 ? c.n : firstNaN < blocks ? firstNaN - (firstNaN % 4) : firstNaN);
+        stopped.record(done === c.n);
+        expect(sameWords(new Uint32Array(out.buffer, out.byteOffset, done), keys.subarray(0, done)), "trimmed task vector").toBe(true);
+        expect([...flagsK.subarray(0, done)]).toEqual([...expectedFlags.subarray(0, done)]);
+        if (done === c.n) expect(sameWords(lowK, expectedLow), "low table").toBe(true);
+        // The public function (on the untouched `low` and `flags`): the whole chunk, the loops doing the rest.
+        const whole = kernelOut(c.n);
+        trimTaskVectorAtBucket(x, base, whole, high, low, flags);
+        expect(sameWords(new Uint32Array(whole.buffer, whole.byteOffset, c.n), keys), "public: trimmed task vector").toBe(true);
+        expect([...flags]).toEqual([...expectedFlags]);
+        expect(sameWords(low, expectedLow), "public: low table").toBe(true);
+      }),
+      { numRuns: NUM_RUNS / 3 },
+    );
+    stopped.expectBoth();
   });
 
   it("gatherFlagged gathers the flagged elements' indices and bits in index order as the loop does, or reports the cap", () => {

@@ -221,3 +221,39 @@ export function gatherFlagged(flags: usize, n: i32, start: i32, sources: usize, 
   }
   return count + 1;
 }
+
+/**
+ * One model's task vector for the combine that defers its cut bucket (trimTaskVectorAtBucket):
+ * out = float32(x - base) with the elements whose |d| has a high digit below `high` zeroed (+0),
+ * the others kept, and those in the bucket (high digit `high`) flagged and their low digits
+ * counted as flagCutBucket does. Returns how far it got: n, or the start of the first block of
+ * four holding a NaN d (the caller does the rest).
+ */
+export function trimTaskVectorAtBucket(x: usize, base: usize, out: usize, n: i32, high: u32, low: usize, flags: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  const wanted = i32x4.splat(high);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+    if (v128.any_true(f32x4.ne(d, d))) return i;
+    const v = v128.and(d, mask);
+    const h = i32x4.shr_u(v, 16);
+    v128.store(out + at, v128.and(d, i32x4.ge_s(h, wanted)));
+    if (v128.any_true(i32x4.eq(h, wanted))) {
+      flagIn(low, flags, i, <u32>i32x4.extract_lane(v, 0), high);
+      flagIn(low, flags, i + 1, <u32>i32x4.extract_lane(v, 1), high);
+      flagIn(low, flags, i + 2, <u32>i32x4.extract_lane(v, 2), high);
+      flagIn(low, flags, i + 3, <u32>i32x4.extract_lane(v, 3), high);
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) return i;
+    const v = reinterpret<u32>(d) & 0x7fffffff;
+    store<f32>(out + at, v >>> 16 >= high ? d : 0);
+    flagIn(low, flags, i, v, high);
+  }
+  return n;
+}

@@ -6,7 +6,7 @@ export { decodeBf16, decodeF16, copyF32, encodeBf16, encodeF16 } from "./codecs"
 export { weightedSum, sumTaskVectors, sumTensorDeltas, mix } from "./weighted-sums";
 export { tiesConsensus } from "./ties-consensus";
 export { taskVector, taskVectorL1, addL1, dropBlock, applyKeepBits } from "./task-vectors";
-export { addHighDigits, addLowDigits, keepAtOrAbove, addTaskVectorHighDigits, addTaskVectorLowDigits, flagCutBucket, gatherFlagged } from "./digits";
+export { addHighDigits, addLowDigits, keepAtOrAbove, addTaskVectorHighDigits, addTaskVectorLowDigits, flagCutBucket, gatherFlagged, trimTaskVectorAtBucket } from "./digits";
 export { addDots } from "./slerp";
 export { anyNonFinite16, anyNonFinite32 } from "./non-finite";
 
