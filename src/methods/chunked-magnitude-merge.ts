@@ -22,8 +22,11 @@ export const SELECTION_GROUP = 8;
  * time, each chunk of the base read once per pass): one counting every model's high digits (plus
  * the L1 norms for `rescale`), one counting each model's low digits in its cut bucket, with
  * `rescale` one for the norms after the trim; then one pass trims every model (ties at the cut by
- * index, as the whole-tensor trim) and combines. Counts are integers, so chunking cannot change
- * them; the float64 norms are summed per model in index order, as the whole-tensor path sums them.
+ * index, as the whole-tensor trim) and combines. Without `rescale`, for up to SELECTION_GROUP
+ * trimmed models and tensors of up to HELD_OUTPUT_LIMIT elements, the low digits need no pass of
+ * their own: the combine counts them while it holds back the elements in the cut buckets
+ * (combine-deferring-cuts.ts). Counts are integers, so chunking cannot change them; the float64
+ * norms are summed per model in index order, as the whole-tensor path sums them.
  */
 export function chunkedMagnitudeMerge(args: {
   method: string;
