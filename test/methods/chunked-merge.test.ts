@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRandom, getMergeMethod, mergeChunked, mergeMethods, type AnyMergeMethod, type MergeInput, type RandomSource } from "../../src/methods/index.js";
+import { SELECTION_GROUP, chunkedMagnitudeMerge } from "../../src/methods/chunked-magnitude-merge.js";
+import type { ChunkedTensors } from "../../src/methods/chunked-merge.js";
 import { caseCall } from "./case-input.js";
 import { loadCases, loadTensors } from "./conformance-fixtures.js";
 
@@ -135,6 +137,86 @@ describe("chunked merges", () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it("give merge's bits for the magnitude trim of more models than share one selection pass", () => {
+    const method = getMergeMethod("ties");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: SELECTION_GROUP + 1, max: 2 * SELECTION_GROUP + 1 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.oneof(fc.constantFrom(1, 7, 32), fc.integer({ min: 1, max: 250 })),
+        fc.array(value, { minLength: 18 * 200, maxLength: 18 * 200 }),
+        fc.array(fc.oneof(density, fc.constant(0.5)), { minLength: 17, maxLength: 17 }),
+        fc.array(weight, { minLength: 17, maxLength: 17 }),
+        fc.boolean(),
+        fc.boolean(),
+        (models, length, chunk, values, densities, weights, normalize, rescale) => {
+          const all = Float32Array.from(values);
+          const input = (): MergeInput<unknown, unknown> => ({
+            tensorName: "t",
+            shape: [length],
+            tensors: Array.from({ length: models }, (_, m) => all.slice((m + 1) * length, (m + 2) * length)),
+            base: all.slice(0, length),
+            perModel: Array.from({ length: models }, (_, m) => method.perModel.parse({ weight: weights[m], density: densities[m] })),
+            params: method.params.parse({ normalize, rescale }),
+            random: createRandom(1),
+          });
+          const whole = outcome(() => method.merge(input()));
+          const chunked = outcome(() => mergeChunked(method, input(), chunk));
+          expect(chunked.none).toBeUndefined();
+          expect(chunked).toEqual(whole);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("give merge's bits when the cut buckets hold more elements than the deferred combine keeps (its fallback)", () => {
+    const method = getMergeMethod("ties");
+    let fellBack = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.oneof(fc.constantFrom(1, 7, 32), fc.integer({ min: 1, max: 250 })),
+        fc.array(value, { minLength: 5 * 200, maxLength: 5 * 200 }),
+        fc.array(fc.oneof(density, fc.constant(0.5)), { minLength: 4, maxLength: 4 }),
+        fc.array(weight, { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 8 }),
+        (models, length, chunk, values, densities, weights, normalize, deferredLimit) => {
+          const all = Float32Array.from(values);
+          const input = (): MergeInput<unknown, unknown> => ({
+            tensorName: "t",
+            shape: [length],
+            tensors: Array.from({ length: models }, (_, m) => all.slice((m + 1) * length, (m + 2) * length)),
+            base: all.slice(0, length),
+            perModel: Array.from({ length: models }, (_, m) => method.perModel.parse({ weight: weights[m], density: densities[m] })),
+            params: method.params.parse({ normalize }),
+            random: createRandom(1),
+          });
+          const whole = outcome(() => method.merge(input()));
+          let writes = 0;
+          let baseReads = 0;
+          const limited = {
+            ...method,
+            chunked: () => {
+              const form = chunkedMagnitudeMerge({ method: "ties", tensorName: "t", densities: densities.slice(0, models), weights: weights.slice(0, models), rescale: false, options: { consensus: true, normalize, lambda: 1 }, deferredLimit });
+              if (form.kind !== "passes") throw new Error("expected passes");
+              return { kind: "passes" as const, run: (io: ChunkedTensors) => form.run({ ...io, base: (start, dst) => (baseReads++, io.base!(start, dst)), write: (start, v) => (writes++, io.write(start, v)) }) };
+            },
+          } as AnyMergeMethod;
+          const chunked = outcome(() => mergeChunked(limited, input(), chunk));
+          expect(chunked).toEqual(whole);
+          if (chunked.bits) expect(writes, "each chunk written once").toBe(Math.ceil(length / chunk));
+          // Two passes (high digits, the deferring combine) unless it gave up and more followed.
+          if (baseReads > 2 * Math.ceil(length / chunk)) fellBack++;
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(fellBack, "runs that fell back").toBeGreaterThan(20);
   });
 
   it("exist for the benchmarked methods and the configurations the executor relies on", () => {

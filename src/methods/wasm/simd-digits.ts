@@ -1,4 +1,4 @@
-import { inKernelMemory, simdKernels } from "./simd-kernels.js";
+import { allInKernelMemory, inKernelMemory, simdKernels } from "./simd-kernels.js";
 
 /**
  * The radix-select passes and the trim (select-top-k.ts, sparsify-magnitude.ts) on the SIMD
@@ -25,4 +25,59 @@ export function simdKeepAtOrAbove(bits: Uint32Array, key: number, ties: number, 
   const k = simdKernels();
   if (!k || !inKernelMemory(k, bits) || !(key >= 0 && key <= 0x7fffffff && Number.isInteger(key)) || !(Math.abs(ties) < 2 ** 31)) return undefined;
   return k.exports.keepAtOrAbove(bits.byteOffset, length, key, ties);
+}
+
+/**
+ * The task vector `fround(x - base)` of the first `length` elements and its high digits counted
+ * as addHighDigits counts them, without storing it: how many leading elements the kernel counted
+ * (all of them, or up to a block holding a NaN, whose bits the TypeScript subtraction decides);
+ * 0 when it could not run.
+ */
+export function simdTaskVectorHighDigits(x: Float32Array, base: Float32Array, length: number, even: Uint32Array, odd: Uint32Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, even) || !inKernelMemory(k, odd) || even.length < 65536 || odd.length < 65536) return 0;
+  return k.exports.addTaskVectorHighDigits(x.byteOffset, base.byteOffset, length, even.byteOffset, odd.byteOffset);
+}
+
+/** As simdTaskVectorHighDigits, counting low digits in the bucket `high` as addLowDigits does. */
+export function simdTaskVectorLowDigits(x: Float32Array, base: Float32Array, length: number, high: number, low: Uint32Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, low) || low.length < 65536) return 0;
+  return k.exports.addTaskVectorLowDigits(x.byteOffset, base.byteOffset, length, high, low.byteOffset);
+}
+
+/** flagCutBucket (cut-bucket.ts) on the kernels; false when its loop must run. */
+export function simdFlagCutBucket(bits: Uint32Array, length: number, high: number, low: Uint32Array, flags: Uint8Array): boolean {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, bits) || !inKernelMemory(k, low) || !inKernelMemory(k, flags) || low.length < 65536 || !(high >= 0 && high <= 0xffff)) return false;
+  k.exports.flagCutBucket(bits.byteOffset, length, high, low.byteOffset, flags.byteOffset);
+  return true;
+}
+
+/**
+ * trimTaskVectorAtBucket (cut-bucket.ts) on the kernels: how many leading elements it did (all,
+ * or up to a block holding a NaN task vector); 0 when it could not run.
+ */
+export function simdTrimTaskVectorAtBucket(x: Float32Array, base: Float32Array, out: Float32Array, high: number, low: Uint32Array, flags: Uint8Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, out) || !inKernelMemory(k, low) || !inKernelMemory(k, flags)) return 0;
+  if (low.length < 65536 || !(high >= 0 && high <= 0xffff)) return 0;
+  return k.exports.trimTaskVectorAtBucket(x.byteOffset, base.byteOffset, out.byteOffset, out.length, high, low.byteOffset, flags.byteOffset);
+}
+
+/**
+ * gatherFlagged (cut-bucket.ts) on the kernels: the new count (-1: over `cap`), or undefined when
+ * its loop must run. `tables` holds the addresses of sources and targets (kernel scratch, at
+ * least 2 * sources.length words).
+ */
+export function simdGatherFlagged(flags: Uint8Array, length: number, start: number, sources: readonly Uint32Array[], targets: readonly Uint32Array[], indices: Uint32Array, at: number, cap: number, tables: Uint32Array): number | undefined {
+  const k = simdKernels();
+  const arrays = sources.length;
+  if (!k || !inKernelMemory(k, flags) || !inKernelMemory(k, indices) || !inKernelMemory(k, tables) || tables.length < 2 * arrays) return undefined;
+  if (!allInKernelMemory(k, sources) || !allInKernelMemory(k, targets) || start + length > 2 ** 31) return undefined;
+  for (let a = 0; a < arrays; a++) {
+    tables[a] = sources[a].byteOffset;
+    tables[arrays + a] = targets[a].byteOffset;
+  }
+  return k.exports.gatherFlagged(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
 }

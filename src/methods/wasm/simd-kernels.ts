@@ -36,6 +36,11 @@ export interface KernelExports {
   addHighDigits(keys: number, n: number, even: number, odd: number): void;
   addLowDigits(keys: number, n: number, high: number, low: number): void;
   keepAtOrAbove(bits: number, n: number, key: number, ties: number): number;
+  addTaskVectorHighDigits(x: number, base: number, n: number, even: number, odd: number): number;
+  addTaskVectorLowDigits(x: number, base: number, n: number, high: number, low: number): number;
+  flagCutBucket(bits: number, n: number, high: number, low: number, flags: number): void;
+  trimTaskVectorAtBucket(x: number, base: number, out: number, n: number, high: number, low: number, flags: number): number;
+  gatherFlagged(flags: number, n: number, start: number, sources: number, targets: number, arrays: number, indices: number, at: number, cap: number): number;
   addDots(v0: number, v1: number, n: number, sums: number): void;
   anyNonFinite16(src: number, n: number, mask: number): number;
   anyNonFinite32(src: number, n: number): number;

@@ -116,6 +116,72 @@ describe("TIES consensus kernel", () => {
     seen.expectBoth();
   });
 
+  it("gives tiesConsensus's bits in its two- and three-model loops on cancelling values, zero and opposite weights", () => {
+    // Few magnitudes, zeros of both signs and weights that cancel: zero totals, zero divisors
+    // (w[a] + w[b] = 0) and every agreement pattern occur in almost every case.
+    const pool = [0, -0, 0.5, -0.5, 1, -1, 0.25, -3];
+    const weightPool = [0, -0, 1, -1, 0.5, -0.5, 2];
+    let zeroDivisors = 0;
+    fc.assert(
+      fc.property(fc.integer(), fc.constantFrom(2, 3), fc.integer({ min: 0, max: 64 }), fc.boolean(), fc.constantFrom(1, 0.7, -2), (seed, models, n, normalize, lambda) => {
+        resetKernelScratch();
+        const r = seededRandom(seed);
+        const pick = (from: readonly number[]) => from[r.int(0, from.length - 1)];
+        const filled = (f: () => number) => {
+          const a = kernelOut(n);
+          for (let i = 0; i < n; i++) a[i] = f();
+          return a;
+        };
+        const deltas = Array.from({ length: models }, () => filled(() => pick(pool)));
+        const base = filled(() => (r.next() < 0.5 ? pick(pool) : r.next() * 4 - 2));
+        const w = Array.from({ length: models }, () => pick(weightPool));
+        const ws = r.next() < 0.5 ? w.map((v) => v * 0.5) : Array.from({ length: models }, () => pick(weightPool));
+        if (w.some((v, a) => w.some((u, b) => a < b && v + u === 0))) zeroDivisors++;
+        const expected = tiesConsensus(deltas.map(plainCopy), w, ws, plainCopy(base), normalize, lambda);
+        const out = kernelOut(n);
+        expect(simdTiesConsensus(deltas, w, ws, base, normalize, lambda, out)).toBe(true);
+        expectSameFloatBits(out, expected, `tiesConsensus, ${models} models`);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(zeroDivisors, "cases with weights that cancel").toBeGreaterThan(NUM_RUNS / 10);
+  });
+
+  it("sums in model order: the election and the agreeing sum depend on it, for 2, 3 and more models", () => {
+    // (-2^-60 + 1) + -1 = 0 elects +, -2^-60 + (1 + -1) elects -; (1 + 2^-24) + 2^-53 + 2^-53 and
+    // (1 + 2^-24) + (2^-53 + 2^-53) round to different float32s (a tie, then just above it).
+    const cases: { ws: number[]; d: number[] }[] = [
+      { ws: [1, 1, 1], d: [-(2 ** -60), 1, -1] },
+      { ws: [1 + 2 ** -24, 1, 1], d: [1, 2 ** -53, 2 ** -53] },
+      { ws: [1, 1, 1, 1], d: [-(2 ** -60), 1, -1, 0] },
+      { ws: [1 + 2 ** -24, 1, 1, 1], d: [1, 2 ** -53, 2 ** -53, 0] },
+      { ws: [1, 1], d: [-(2 ** -60), 1] },
+    ];
+    for (const c of cases) {
+      const results = new Set<number>();
+      for (const order of permutations(c.d.length)) {
+        resetKernelScratch();
+        const n = 5; // one SIMD block and a tail element
+        const deltas = order.map((m) => {
+          const a = kernelOut(n);
+          a.fill(c.d[m]);
+          return a;
+        });
+        const ws = order.map((m) => c.ws[m]);
+        const w = ws.map(() => 1);
+        const base = kernelOut(n).fill(0);
+        for (const normalize of [false, true]) {
+          const expected = tiesConsensus(deltas.map(plainCopy), w, ws, plainCopy(base), normalize, 1);
+          const out = kernelOut(n);
+          expect(simdTiesConsensus(deltas, w, ws, base, normalize, 1, out)).toBe(true);
+          expectSameFloatBits(out, expected, `tiesConsensus, order ${order.join(",")}`);
+          results.add(expected[0]);
+        }
+      }
+      if (c.d.length > 2) expect(results.size, "the model order changes the result").toBeGreaterThan(1);
+    }
+  });
+
   it("declines no models and more than 256", () => {
     resetKernelScratch();
     const r = seededRandom(4);
@@ -173,3 +239,8 @@ describe("slerp kernels", () => {
     seen.expectBoth();
   });
 });
+
+function permutations(count: number): number[][] {
+  if (count === 0) return [[]];
+  return permutations(count - 1).flatMap((p) => Array.from({ length: count }, (_, at) => [...p.slice(0, at), count - 1, ...p.slice(at)]));
+}

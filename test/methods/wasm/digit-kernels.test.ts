@@ -2,11 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ABS_MASK, addHighDigits, addLowDigits } from "../../../src/methods/select-top-k.js";
 import { keepAtOrAbove } from "../../../src/methods/sparsify-magnitude.js";
-import { resetKernelScratch } from "../../../src/methods/wasm/index.js";
-import { simdAddHighDigits, simdAddLowDigits, simdKeepAtOrAbove } from "../../../src/methods/wasm/simd-digits.js";
+import { resetKernelScratch, scratchBytes, simdKernels } from "../../../src/methods/wasm/index.js";
+import { flagCutBucket, gatherFlagged, trimTaskVectorAtBucket } from "../../../src/methods/cut-bucket.js";
+import { addTaskVectorHighDigits, addTaskVectorLowDigits } from "../../../src/methods/task-vector-digits.js";
+import { taskVector } from "../../../src/methods/task-vectors.js";
+import { simdAddHighDigits, simdAddLowDigits, simdFlagCutBucket, simdGatherFlagged, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits, simdTrimTaskVectorAtBucket } from "../../../src/methods/wasm/simd-digits.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
-import { randomBits } from "./float-bits.js";
-import { NUM_RUNS, caseArb, kernelWords, useKernels } from "./kernel-cases.js";
+import { randomBits, plainCopy } from "./float-bits.js";
+import { NUM_RUNS, caseArb, outcomes, kernelFloats, kernelOut, kernelWords, useKernels } from "./kernel-cases.js";
 
 /**
  * The magnitude-digit kernels (radix-select counting passes and the trim) against the TypeScript
@@ -32,6 +35,18 @@ function kernelTable(r: SeededRandom): Uint32Array {
   const salt = randomBits(r);
   for (let b = 0; b < 65536; b++) table[b] = (Math.imul(b, 0x9e3779b1) ^ salt) >>> 20;
   return table;
+}
+
+function inKernelBytes(n: number): Uint8Array {
+  const bytes = scratchBytes(n);
+  expect(bytes.buffer).toBe(simdKernels()!.buffer);
+  return bytes;
+}
+
+function inKernelCopy(values: Float32Array): Float32Array {
+  const copy = kernelOut(values.length);
+  copy.set(values);
+  return copy;
 }
 
 const sameWords = (a: Uint32Array, b: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -95,6 +110,154 @@ describe("digit kernels", () => {
       { numRuns: NUM_RUNS },
     );
     expect(tiesAtCut, "runs with elements at the cut").toBeGreaterThan(NUM_RUNS / 4);
+  });
+
+  for (const which of ["high", "low"] as const) {
+    it(`the fused task-vector ${which}-digit count gives taskVector + add${which === "high" ? "High" : "Low"}Digits' counts, stopping at a NaN task vector (its block of four)`, () => {
+      const stopped = outcomes(`addTaskVector${which}Digits`);
+      fc.assert(
+        fc.property(caseArb, (c) => {
+          resetKernelScratch();
+          const r = seededRandom(c.seed);
+          const x = kernelFloats(c.n, r, c.mix);
+          // A base near x (crowded digits and exact zeros) or unrelated to it.
+          const base = r.next() < 0.5 ? kernelFloats(c.n, r, c.mix) : inKernelCopy(x.map((v) => (r.next() < 0.3 ? v : Math.fround(v * (1 + (r.next() - 0.5) / 64)))));
+          const d = new Float32Array(c.n);
+          taskVector(plainCopy(x), plainCopy(base), d);
+          const keys = new Uint32Array(d.buffer);
+          const high = c.n > 0 && r.next() < 0.8 ? (keys[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.int(0, 0xffff);
+          const tables = [kernelTable(r), kernelTable(r)];
+          const start = tables.map((t) => Uint32Array.from(t));
+          const done = which === "high" ? simdTaskVectorHighDigits(x, base, c.n, tables[0], tables[1]) : simdTaskVectorLowDigits(x, base, c.n, high, tables[0]);
+          // The kernel counted elements [0, done): all, or up to the block of four holding the first NaN.
+          const firstNaN = d.findIndex((v) => Number.isNaN(v));
+          const blocks = c.n - (c.n % 4);
+          expect(done).toBe(firstNaN < 0 ? c.n : firstNaN < blocks ? firstNaN - (firstNaN % 4) : firstNaN);
+          stopped.record(done === c.n);
+          const expected = start.map((t) => Uint32Array.from(t));
+          if (which === "high") addHighDigits(keys, ABS_MASK, done, expected[0], expected[1]);
+          else addLowDigits(keys, ABS_MASK, done, high, expected[0]);
+          expect(sameWords(tables[0], expected[0]), "first table").toBe(true);
+          expect(sameWords(tables[1], expected[1]), "second table").toBe(true);
+          // The public function finishes the chunk with the loops: the counts of the whole chunk (for
+          // high digits the sums of the two tables: the loops may count the rest from an odd element).
+          const whole = start.map((t) => Uint32Array.from(t));
+          if (which === "high") addHighDigits(keys, ABS_MASK, c.n, whole[0], whole[1]);
+          else addLowDigits(keys, ABS_MASK, c.n, high, whole[0]);
+          const got = [kernelWords(65536), kernelWords(65536)];
+          got.forEach((t, i) => t.set(start[i]));
+          const scratch = kernelOut(c.n);
+          if (which === "high") addTaskVectorHighDigits(x, base, scratch, new Uint32Array(scratch.buffer, scratch.byteOffset, c.n), got[0], got[1]);
+          else addTaskVectorLowDigits(x, base, scratch, new Uint32Array(scratch.buffer, scratch.byteOffset, c.n), high, got[0]);
+          const summed = (t: Uint32Array[]) => (which === "high" ? t[0].map((v, b) => v + t[1][b]) : t[0]);
+          expect(sameWords(summed(got), summed(whole)) && (which === "high" || sameWords(got[1], whole[1])), "counts of addTaskVector*Digits").toBe(true);
+        }),
+        // Fewer runs: each copies and compares several 65536-entry tables.
+        { numRuns: NUM_RUNS / 3 },
+      );
+      stopped.expectBoth();
+    });
+  }
+
+  it("flagCutBucket flags the elements in the cut's bucket and counts their low digits as the loop does", () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const bits = randomKeys(r, c.n, kernelWords(c.n));
+        const length = r.next() < 0.8 ? c.n : r.int(0, c.n);
+        const high = c.n > 0 && r.next() < 0.8 ? (bits[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.int(0, 0xffff);
+        const low = kernelTable(r);
+        const flags = inKernelBytes(c.n);
+        for (let i = 0; i < c.n; i++) flags[i] = r.next() < 0.1 ? 1 : 0;
+        const expectedLow = Uint32Array.from(low);
+        const expectedFlags = Uint8Array.from(flags);
+        flagCutBucket(Uint32Array.from(bits), length, high, expectedLow, expectedFlags);
+        expect(simdFlagCutBucket(bits, length, high, low, flags)).toBe(true);
+        expect(sameWords(low, expectedLow), "low table").toBe(true);
+        expect([...flags]).toEqual([...expectedFlags]);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("trimTaskVectorAtBucket gives taskVector, flagCutBucket and the trim below the bucket as the loops do, stopping at a NaN task vector", () => {
+    const stopped = outcomes("trimTaskVectorAtBucket");
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const x = kernelFloats(c.n, r, c.mix);
+        const base = r.next() < 0.5 ? kernelFloats(c.n, r, c.mix) : inKernelCopy(x.map((v) => (r.next() < 0.3 ? v : Math.fround(v * (1 + (r.next() - 0.5) / 64)))));
+        // The loops on plain arrays: the reference.
+        const d = new Float32Array(c.n);
+        taskVector(plainCopy(x), plainCopy(base), d);
+        const keys = new Uint32Array(d.buffer);
+        // Where the kernel stops (before the reference trims d in place).
+        const firstNaN = d.findIndex((v) => Number.isNaN(v));
+        const high = c.n > 0 && r.next() < 0.8 ? (keys[r.int(0, c.n - 1)] & ABS_MASK) >>> 16 : r.next() < 0.5 ? 0 : r.int(0, 0xffff);
+        const low = kernelTable(r);
+        const flags = inKernelBytes(c.n);
+        for (let i = 0; i < c.n; i++) flags[i] = r.next() < 0.1 ? 1 : 0;
+        const expectedLow = Uint32Array.from(low);
+        const expectedFlags = Uint8Array.from(flags);
+        flagCutBucket(keys, c.n, high, expectedLow, expectedFlags);
+        keepAtOrAbove(keys, ABS_MASK, high * 65536 - 1, 0, c.n);
+        // The kernel alone: the same up to where it stopped.
+        const out = kernelOut(c.n);
+        const lowK = kernelWords(65536);
+        lowK.set(low);
+        const flagsK = inKernelBytes(c.n);
+        flagsK.set(flags);
+        const done = simdTrimTaskVectorAtBucket(x, base, out, high, lowK, flagsK);
+        const blocks = c.n - (c.n % 4);
+        expect(done).toBe(firstNaN < 0 ? c.n : firstNaN < blocks ? firstNaN - (firstNaN % 4) : firstNaN);
+        stopped.record(done === c.n);
+        expect(sameWords(new Uint32Array(out.buffer, out.byteOffset, done), keys.subarray(0, done)), "trimmed task vector").toBe(true);
+        expect([...flagsK.subarray(0, done)]).toEqual([...expectedFlags.subarray(0, done)]);
+        if (done === c.n) expect(sameWords(lowK, expectedLow), "low table").toBe(true);
+        // The public function (on the untouched `low` and `flags`): the whole chunk, the loops doing the rest.
+        const whole = kernelOut(c.n);
+        trimTaskVectorAtBucket(x, base, whole, high, low, flags);
+        expect(sameWords(new Uint32Array(whole.buffer, whole.byteOffset, c.n), keys), "public: trimmed task vector").toBe(true);
+        expect([...flags]).toEqual([...expectedFlags]);
+        expect(sameWords(low, expectedLow), "public: low table").toBe(true);
+      }),
+      { numRuns: NUM_RUNS / 3 },
+    );
+    stopped.expectBoth();
+  });
+
+  it("gatherFlagged gathers the flagged elements' indices and bits in index order as the loop does, or reports the cap", () => {
+    const seen = outcomes("gatherFlagged");
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1000 }), (c, arrays, start) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const sources = Array.from({ length: arrays }, () => randomKeys(r, c.n, kernelWords(c.n)));
+        const flags = inKernelBytes(c.n);
+        const share = r.next() * 0.3;
+        for (let i = 0; i < c.n; i++) flags[i] = r.next() < share ? 1 + r.int(0, 254) : 0;
+        const size = 320;
+        const at = r.int(0, 20);
+        const cap = r.next() < 0.8 ? size : r.int(at, at + 10);
+        const targets = sources.map(() => kernelWords(size).fill(0xdeadbeef));
+        const indices = kernelWords(size).fill(7);
+        const expectedTargets = targets.map((t) => Uint32Array.from(t));
+        const expectedIndices = Uint32Array.from(indices);
+        const expectedFlags = Uint8Array.from(flags);
+        const expected = gatherFlagged(expectedFlags, c.n, start, sources.map((s) => Uint32Array.from(s)), expectedTargets, expectedIndices, at, cap, new Uint32Array(2 * arrays));
+        const got = simdGatherFlagged(flags, c.n, start, sources, targets, indices, at, cap, kernelWords(2 * arrays));
+        expect(got).toBe(expected);
+        seen.record(got !== -1);
+        if (got === -1) return;
+        expect([...flags].every((f) => f === 0), "flags cleared").toBe(true);
+        expect(sameWords(indices, expectedIndices), "indices").toBe(true);
+        targets.forEach((t, a) => expect(sameWords(t, expectedTargets[a]), `target ${a}`).toBe(true));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
   });
 
   it("decline what their loops must do: tables shorter than 65536, keys outside [0, 0x7fffffff]", () => {

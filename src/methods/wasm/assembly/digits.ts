@@ -84,3 +84,176 @@ export function keepAtOrAbove(bits: usize, n: i32, key: u32, ties: i32): i32 {
   if (left > 0) store<u32>(at, u);
   return left - 1;
 }
+
+/**
+ * The task vector d = float32(x - base) and the high-digit count of |d| in one pass (taskVector
+ * then addHighDigits, without storing d): elements [0, end) counted into `even` (lanes 0 and 2)
+ * and `odd` (lanes 1 and 3: odd elements, as addHighDigits), where `end` is returned: n, or the start of the first block of four
+ * holding a NaN d (whose bits the TypeScript subtraction decides; the caller does the rest).
+ */
+export function addTaskVectorHighDigits(x: usize, base: usize, n: i32, even: usize, odd: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+    if (v128.any_true(f32x4.ne(d, d))) return i;
+    const h = i32x4.shr_u(v128.and(d, mask), 16);
+    count(even, <u32>i32x4.extract_lane(h, 0));
+    count(odd, <u32>i32x4.extract_lane(h, 1));
+    count(even, <u32>i32x4.extract_lane(h, 2));
+    count(odd, <u32>i32x4.extract_lane(h, 3));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) return i;
+    count(i & 1 ? odd : even, (reinterpret<u32>(d) & 0x7fffffff) >>> 16);
+  }
+  return n;
+}
+
+/**
+ * The task vector and the low-digit count of the |d| whose high digit is `high` in one pass
+ * (taskVector then addLowDigits, without storing d); returns how far it got, as
+ * addTaskVectorHighDigits.
+ */
+export function addTaskVectorLowDigits(x: usize, base: usize, n: i32, high: u32, low: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  const wanted = i32x4.splat(high);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+    if (v128.any_true(f32x4.ne(d, d))) return i;
+    const v = v128.and(d, mask);
+    // Mostly none: only the cut's bucket, a small share of the elements, is counted.
+    if (v128.any_true(i32x4.eq(i32x4.shr_u(v, 16), wanted))) {
+      lowIn(low, <u32>i32x4.extract_lane(v, 0), high);
+      lowIn(low, <u32>i32x4.extract_lane(v, 1), high);
+      lowIn(low, <u32>i32x4.extract_lane(v, 2), high);
+      lowIn(low, <u32>i32x4.extract_lane(v, 3), high);
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) return i;
+    lowIn(low, reinterpret<u32>(d) & 0x7fffffff, high);
+  }
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline function count(table: usize, digit: u32): void {
+  const at = table + (<usize>digit << 2);
+  store<u32>(at, load<u32>(at) + 1);
+}
+
+// @ts-ignore: decorator
+@inline function lowIn(low: usize, v: u32, high: u32): void {
+  if (v >>> 16 == high) count(low, v & 0xffff);
+}
+
+/**
+ * For the selection that defers its cut bucket (flagCutBucket): the elements of `bits` whose |bits|
+ * has the high digit `high` get flag byte 1 in `flags` (others are left as they are) and their
+ * low digits counted into `low`.
+ */
+export function flagCutBucket(bits: usize, n: i32, high: u32, low: usize, flags: usize): void {
+  const mask = i32x4.splat(0x7fffffff);
+  const wanted = i32x4.splat(high);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.and(v128.load(bits + (<usize>i << 2)), mask);
+    // Mostly none: the cut's bucket holds a small share of the elements.
+    if (v128.any_true(i32x4.eq(i32x4.shr_u(v, 16), wanted))) {
+      flagIn(low, flags, i, <u32>i32x4.extract_lane(v, 0), high);
+      flagIn(low, flags, i + 1, <u32>i32x4.extract_lane(v, 1), high);
+      flagIn(low, flags, i + 2, <u32>i32x4.extract_lane(v, 2), high);
+      flagIn(low, flags, i + 3, <u32>i32x4.extract_lane(v, 3), high);
+    }
+  }
+  for (; i < n; i++) flagIn(low, flags, i, load<u32>(bits + (<usize>i << 2)) & 0x7fffffff, high);
+}
+
+// @ts-ignore: decorator
+@inline function flagIn(low: usize, flags: usize, i: i32, v: u32, high: u32): void {
+  if (v >>> 16 == high) {
+    count(low, v & 0xffff);
+    store<u8>(flags + <usize>i, 1);
+  }
+}
+
+/**
+ * Gathers the flagged elements of a chunk (gatherFlagged): for each i < n in order whose flag byte
+ * is non-zero, appends start + i to `indices` and element i of each of the `arrays` float32 arrays
+ * whose addresses are in `sources` to the arrays in `targets`, at position `at`, `at + 1`, ...;
+ * clears the flags. Returns the new count, or -1 when more than `cap` would be held (flags and
+ * targets are then unspecified).
+ */
+export function gatherFlagged(flags: usize, n: i32, start: i32, sources: usize, targets: usize, arrays: i32, indices: usize, at: i32, cap: i32): i32 {
+  let count = at;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    if (!v128.any_true(v128.load(flags + <usize>i))) continue;
+    for (let j = i; j < i + 16; j++) {
+      count = gatherOne(flags, j, start, sources, targets, arrays, indices, count, cap);
+      if (count < 0) return -1;
+    }
+    v128.store(flags + <usize>i, i32x4.splat(0));
+  }
+  for (; i < n; i++) {
+    count = gatherOne(flags, i, start, sources, targets, arrays, indices, count, cap);
+    if (count < 0) return -1;
+    store<u8>(flags + <usize>i, 0);
+  }
+  return count;
+}
+
+// @ts-ignore: decorator
+@inline function gatherOne(flags: usize, i: i32, start: i32, sources: usize, targets: usize, arrays: i32, indices: usize, count: i32, cap: i32): i32 {
+  if (load<u8>(flags + <usize>i) == 0) return count;
+  if (count >= cap) return -1;
+  store<u32>(indices + (<usize>count << 2), start + i);
+  for (let a = 0; a < arrays; a++) {
+    store<u32>(<usize>load<u32>(targets + (<usize>a << 2)) + (<usize>count << 2), load<u32>(<usize>load<u32>(sources + (<usize>a << 2)) + (<usize>i << 2)));
+  }
+  return count + 1;
+}
+
+/**
+ * One model's task vector for the combine that defers its cut bucket (trimTaskVectorAtBucket):
+ * out = float32(x - base) with the elements whose |d| has a high digit below `high` zeroed (+0),
+ * the others kept, and those in the bucket (high digit `high`) flagged and their low digits
+ * counted as flagCutBucket does. Returns how far it got: n, or the start of the first block of
+ * four holding a NaN d (the caller does the rest).
+ */
+export function trimTaskVectorAtBucket(x: usize, base: usize, out: usize, n: i32, high: u32, low: usize, flags: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  const wanted = i32x4.splat(high);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+    if (v128.any_true(f32x4.ne(d, d))) return i;
+    const v = v128.and(d, mask);
+    const h = i32x4.shr_u(v, 16);
+    v128.store(out + at, v128.and(d, i32x4.ge_s(h, wanted)));
+    if (v128.any_true(i32x4.eq(h, wanted))) {
+      flagIn(low, flags, i, <u32>i32x4.extract_lane(v, 0), high);
+      flagIn(low, flags, i + 1, <u32>i32x4.extract_lane(v, 1), high);
+      flagIn(low, flags, i + 2, <u32>i32x4.extract_lane(v, 2), high);
+      flagIn(low, flags, i + 3, <u32>i32x4.extract_lane(v, 3), high);
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) return i;
+    const v = reinterpret<u32>(d) & 0x7fffffff;
+    store<f32>(out + at, v >>> 16 >= high ? d : 0);
+    flagIn(low, flags, i, v, high);
+  }
+  return n;
+}
