@@ -29,13 +29,14 @@ export interface EngineTuning {
   /** Elements per chunk of the chunked merges. Defaults to 4096 (16 KiB per float32 chunk). */
   readonly chunkElements: number;
   /**
-   * With more than one thread, elementwise steps are split into parts of this many elements that
-   * merge in parallel. Defaults to 2^21.
+   * Elementwise steps are split into parts of this many elements, which merge in parallel (with
+   * more than one thread) and are written as they come (larger steps, to a sink that takes parts;
+   * see part-stream.ts). Defaults to 2^23 (16 MiB of bf16 output per part).
    */
   readonly splitElements: number;
 }
 
-export const DEFAULT_TUNING: EngineTuning = { memoryBudget: DEFAULT_MEMORY_BUDGET, chunkElements: 4096, splitElements: 1 << 21 };
+export const DEFAULT_TUNING: EngineTuning = { memoryBudget: DEFAULT_MEMORY_BUDGET, chunkElements: 4096, splitElements: 1 << 23 };
 
 /** A step with everything decided before reading it: how it merges, its parts, what it costs. */
 interface PreparedStep {

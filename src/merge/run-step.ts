@@ -33,8 +33,9 @@ export async function runStep(task: StepTask): Promise<StepResult> {
     for (const [slot, t] of allInputs(task).entries()) {
       const size = chunkInputBytes(t.dtype);
       if (size === undefined) throw new SmeltError("internal", `tensor "${task.tensorName}": no chunked merge reads ${t.dtype}`);
-      // Blocks of 32 chunks: with 4096-element chunks, a file read per 256 KiB of bf16.
-      inputs.push(openInputBlocks(t, size, slot, 32 * task.chunk));
+      // Blocks of 32 chunks (with 4096-element chunks, a file read per 256 KiB of bf16); 128 for
+      // the elementwise steps, which read ahead in the background (a read costs its caller ~10 us).
+      inputs.push(openInputBlocks(t, size, slot, (form.kind === "elementwise" ? 128 : 32) * task.chunk));
     }
     return form.kind === "elementwise" ? await runElementwise(task, form, inputs) : runPasses(task, form, count, inputs);
   } finally {
@@ -62,38 +63,44 @@ async function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind
   const models = task.inputs.length;
   const fullTensors = full.slice(0, models);
   let flagged = false;
-  const fused = fusedChunks(task, form, all, inputs);
-  for (let at = start; at < end; at += size) {
-    const length = Math.min(size, end - at);
+  // A block of input at a time (what is read at once); chunk by chunk inside it, unless the whole
+  // block merges in one fused call.
+  const block = inputs[0].blockElements;
+  const fused = fusedBlocks(task, form, all, inputs, block);
+  merging: for (let from = start; from < end; from += block) {
+    const to = Math.min(end, from + block);
     // Inputs are read a block ahead, in the background, while this block merges.
-    for (let i = 0; i < inputs.length; i++) if (!inputs[i].has(at, at + length)) await inputs[i].ready(at, at + length, end);
-    if (fused?.(at, length)) continue;
-    const views = length === size ? full : full.map((b) => b.subarray(0, length));
-    for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;
-    // Refused: stop merging (the output is dropped), count what the whole range holds.
-    if (flagged && task.nonFinite === "error") break;
-    const out = views[all.length];
-    form.map(length === size ? fullTensors : views.slice(0, models), task.base ? views[models] : undefined, out);
-    encode(at, out);
+    for (let i = 0; i < inputs.length; i++) if (!inputs[i].has(from, to)) await inputs[i].ready(from, to, end);
+    if (fused?.(from, to - from)) continue;
+    for (let at = from; at < to; at += size) {
+      const length = Math.min(size, to - at);
+      const views = length === size ? full : full.map((b) => b.subarray(0, length));
+      for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;
+      // Refused: stop merging (the output is dropped), count what the whole range holds.
+      if (flagged && task.nonFinite === "error") break merging;
+      const out = views[all.length];
+      form.map(length === size ? fullTensors : views.slice(0, models), task.base ? views[models] : undefined, out);
+      encode(at, out);
+    }
   }
   return { nonFinite: flagged ? countAll(all, inputs, start, end) : [] };
 }
 
 /**
- * The fused pass of an elementwise step (FusedSum in methods/chunked-merge.ts): each chunk summed
+ * The fused pass of an elementwise step (FusedSum in methods/chunked-merge.ts): each block summed
  * straight from the bf16 blocks the worker read into kernel memory to bf16 output, in one kernel
- * call instead of a decode per input, the sum and an encode. Undefined where it does not apply
- * (no kernels, another dtype, inputs the executor read); a chunk it declines (an input NaN/Inf,
- * an output NaN) goes the separate way, which flags or handles it.
+ * call instead of a decode per input and chunk, the sums and the encodes. Undefined where it does
+ * not apply (no kernels, another dtype, inputs the executor read); a block it declines (an input
+ * NaN/Inf, an output NaN) goes the separate way, chunk by chunk, which flags or handles it.
  */
-function fusedChunks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, all: readonly EncodedTensor[], inputs: readonly InputBlocks[]): ((at: number, length: number) => boolean) | undefined {
+function fusedBlocks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elementwise" }>, all: readonly EncodedTensor[], inputs: readonly InputBlocks[], block: number): ((at: number, length: number) => boolean) | undefined {
   const fused = form.fused;
   const kernels = simdKernels();
   if (!fused || !kernels || task.outDtype !== "BF16" || task.output.byteOffset % 2 !== 0) return undefined;
   if (!all.every((t) => t.dtype === "BF16" && t.file !== undefined)) return undefined;
   if (fused.weights.length !== task.inputs.length || (fused.kind === "tensor-deltas") !== (task.base !== undefined)) return undefined;
-  const staging = scratchBytes(2 * task.chunk);
-  const halves = new Uint16Array(staging.buffer, staging.byteOffset, task.chunk);
+  const staging = scratchBytes(2 * block);
+  const halves = new Uint16Array(staging.buffer, staging.byteOffset, block);
   const out = new Uint16Array(task.output.buffer, task.output.byteOffset, task.output.byteLength >>> 1);
   const addresses = new Float64Array(all.length);
   return (at, length) => {
@@ -103,7 +110,7 @@ function fusedChunks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elemen
       addresses[i] = b.bytes.byteOffset + (at - b.first) * 2;
     }
     if (!simdFusedSumBf16(fused, addresses, staging.byteOffset, length)) return false;
-    out.set(length === task.chunk ? halves : halves.subarray(0, length), at - task.outputStart);
+    out.set(length === block ? halves : halves.subarray(0, length), at - task.outputStart);
     return true;
   };
 }
