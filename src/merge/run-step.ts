@@ -5,7 +5,7 @@ import { dequantize } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
 import { resetKernelScratch, scratchBytes, scratchFloats, simdFusedSumBf16, simdKernels } from "../methods/wasm/index.js";
 import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
-import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
+import { openInputBlocks, readInputWhole, type InputBlocks } from "./input-blocks.js";
 import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
 import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
 
@@ -30,9 +30,17 @@ export async function runStep(task: StepTask): Promise<StepResult> {
   if (form?.kind !== task.path) throw new Error(`tensor "${task.tensorName}": ${task.method} has no ${task.path} chunked form for this step`);
   const inputs: InputBlocks[] = [];
   try {
+    // Multi-pass merges read their inputs several times: held whole in kernel scratch (read once,
+    // in the background) when they fit, else read a block at a time in every pass.
+    const fileBytes = allInputs(task).reduce((sum, t) => sum + (t.file?.length ?? 0), 0);
+    const whole = form.kind === "passes" && simdKernels() !== undefined && fileBytes <= task.wholeInputBytes;
     for (const [slot, t] of allInputs(task).entries()) {
       const size = chunkInputBytes(t.dtype);
       if (size === undefined) throw new SmeltError("internal", `tensor "${task.tensorName}": no chunked merge reads ${t.dtype}`);
+      if (whole && t.file) {
+        inputs.push(await readInputWhole({ ...t, file: t.file }, size));
+        continue;
+      }
       // Blocks of 32 chunks (with 4096-element chunks, a file read per 256 KiB of bf16); 128 for
       // the elementwise steps, which read ahead in the background (a read costs its caller ~10 us).
       inputs.push(openInputBlocks(t, size, slot, (form.kind === "elementwise" ? 128 : 32) * task.chunk));
@@ -118,23 +126,42 @@ function fusedBlocks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elemen
 /** Multi-pass: check every input first (refused ones are not merged), then let the method read. */
 function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number, inputs: readonly InputBlocks[]): StepResult {
   const all = allInputs(task);
-  const counts = countAll(all, inputs, 0, count);
-  if (counts.length > 0 && task.nonFinite === "error") return { nonFinite: counts };
+  // NaN/Inf are caught while the method reads (no pass of its own over every input); refused, the
+  // merge stops at once and its output is dropped. Whatever of an input the method did not read in
+  // order from its start is scanned after.
+  let flagged = false;
+  const checked = all.map(() => 0);
   const readers = all.map((t, i) => {
-    const decode = chunkDecoder(t.dtype, inputs[i], false);
-    return (start: number, dst: Float32Array) => void decode(start, dst);
+    const decode = chunkDecoder(t.dtype, inputs[i], true);
+    return (start: number, dst: Float32Array) => {
+      if (!decode(start, dst)) {
+        flagged = true;
+        if (task.nonFinite === "error") throw REFUSED;
+      }
+      if (start <= checked[i]) checked[i] = Math.max(checked[i], start + dst.length);
+    };
   });
   const models = task.inputs.length;
-  form.run({
-    length: count,
-    chunk: task.chunk,
-    tensors: readers.slice(0, models),
-    base: task.base ? readers[models] : undefined,
-    write: encoder(task),
-    random: createRandom(task.seed),
-  });
-  return { nonFinite: counts };
+  try {
+    form.run({
+      length: count,
+      chunk: task.chunk,
+      tensors: readers.slice(0, models),
+      base: task.base ? readers[models] : undefined,
+      write: encoder(task),
+      random: createRandom(task.seed),
+    });
+  } catch (error) {
+    if (error !== REFUSED) throw error;
+  }
+  if (!flagged) {
+    for (let i = 0; i < all.length; i++) if (checked[i] < count && scanNonFinite(all[i].dtype, inputs[i], checked[i], count, i)) flagged = true;
+  }
+  return { nonFinite: flagged ? countAll(all, inputs, 0, count) : [] };
 }
+
+/** Thrown through a method's passes when an input holds NaN/Inf and they are refused. */
+const REFUSED = Symbol("refused: NaN/Inf in an input");
 
 /** NaN/Inf in elements [start, end) of each input. */
 function countAll(all: readonly EncodedTensor[], inputs: readonly InputBlocks[], start: number, end: number): NonFiniteCount[] {
