@@ -1,7 +1,6 @@
 import { closeSync, openSync, read, readSync } from "node:fs";
 import { TensorFormatError } from "../errors.js";
 import { scratchBytes, simdKernels } from "../methods/wasm/index.js";
-import type { ByteSpan } from "../tensor/tensor-source.js";
 import type { EncodedTensor } from "./step-task.js";
 
 /**
@@ -111,30 +110,6 @@ export function openInputBlocks(input: EncodedTensor, elementBytes: number, slot
       closeSync(fd);
     },
   };
-}
-
-/**
- * A file-backed input read whole into kernel scratch, in the background (pieces of a few MiB in
- * parallel), for a merge that reads it several times (the multi-pass methods): its later passes
- * then decode from memory instead of reading the file again. The caller decides what fits.
- */
-export async function readInputWhole(input: EncodedTensor & { file: ByteSpan }, elementBytes: number): Promise<InputBlocks> {
-  const span = input.file;
-  const bytes = scratchBytes(span.length);
-  const fd = openSync(span.path, "r");
-  try {
-    const piece = 8 << 20;
-    const reads: Promise<Uint8Array>[] = [];
-    for (let at = 0; at < span.length; at += piece) {
-      reads.push(readFullyAsync(fd, bytes.subarray(at, Math.min(span.length, at + piece)), span.offset + at, span.path));
-    }
-    // Every read ends before the file closes (a failed one must not leave others running).
-    const failed = (await Promise.allSettled(reads)).find((r) => r.status === "rejected");
-    if (failed) throw failed.reason;
-  } finally {
-    closeSync(fd);
-  }
-  return openInputBlocks({ model: input.model, dtype: input.dtype, bytes }, elementBytes, 0, span.length / elementBytes);
 }
 
 function makeBlock(bytes: Uint8Array, first: number, elementBytes: number): InputBlock {

@@ -34,15 +34,9 @@ export interface EngineTuning {
    * see part-stream.ts). Defaults to 2^23 (16 MiB of bf16 output per part).
    */
   readonly splitElements: number;
-  /**
-   * A multi-pass step (TIES, DARE, ...) whose file-backed inputs hold at most this many bytes reads
-   * them once, whole, into its worker's kernel memory, instead of once per pass. Defaults to
-   * 96 MiB: a llama layer's largest tensors from three models, not the embeddings.
-   */
-  readonly wholeInputBytes: number;
 }
 
-export const DEFAULT_TUNING: EngineTuning = { memoryBudget: DEFAULT_MEMORY_BUDGET, chunkElements: 4096, splitElements: 1 << 23, wholeInputBytes: 96 << 20 };
+export const DEFAULT_TUNING: EngineTuning = { memoryBudget: DEFAULT_MEMORY_BUDGET, chunkElements: 4096, splitElements: 1 << 23 };
 
 /** A step with everything decided before reading it: how it merges, its parts, what it costs. */
 interface PreparedStep {
@@ -217,7 +211,6 @@ export async function* runPlan(args: {
         nonFinite: args.nonFinite,
         path: p.path as StepPath,
         chunk: tuning.chunkElements,
-        wholeInputBytes: tuning.wholeInputBytes,
       };
       if (p.streamed) {
         const stream = streamParts({

@@ -5,7 +5,7 @@ import { dequantize } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
 import { resetKernelScratch, scratchBytes, scratchFloats, simdFusedSumBf16, simdKernels } from "../methods/wasm/index.js";
 import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
-import { openInputBlocks, readInputWhole, type InputBlocks } from "./input-blocks.js";
+import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
 import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
 import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
 
@@ -30,17 +30,9 @@ export async function runStep(task: StepTask): Promise<StepResult> {
   if (form?.kind !== task.path) throw new Error(`tensor "${task.tensorName}": ${task.method} has no ${task.path} chunked form for this step`);
   const inputs: InputBlocks[] = [];
   try {
-    // Multi-pass merges read their inputs several times: held whole in kernel scratch (read once,
-    // in the background) when they fit, else read a block at a time in every pass.
-    const fileBytes = allInputs(task).reduce((sum, t) => sum + (t.file?.length ?? 0), 0);
-    const whole = form.kind === "passes" && simdKernels() !== undefined && fileBytes <= task.wholeInputBytes;
     for (const [slot, t] of allInputs(task).entries()) {
       const size = chunkInputBytes(t.dtype);
       if (size === undefined) throw new SmeltError("internal", `tensor "${task.tensorName}": no chunked merge reads ${t.dtype}`);
-      if (whole && t.file) {
-        inputs.push(await readInputWhole({ ...t, file: t.file }, size));
-        continue;
-      }
       // Blocks of 32 chunks (with 4096-element chunks, a file read per 256 KiB of bf16); 128 for
       // the elementwise steps, which read ahead in the background (a read costs its caller ~10 us).
       inputs.push(openInputBlocks(t, size, slot, (form.kind === "elementwise" ? 128 : 32) * task.chunk));

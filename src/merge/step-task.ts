@@ -35,8 +35,6 @@ export interface StepTask {
   readonly range: readonly [number, number];
   /** Elements per chunk for the chunked paths. */
   readonly chunk: number;
-  /** Most bytes of file-backed inputs a multi-pass step reads once and holds (EngineTuning). */
-  readonly wholeInputBytes: number;
   /**
    * The output as stored (`outDtype`), from element `outputStart` on: the whole tensor (start 0),
    * or just this task's part of it (start = range[0]); the task fills its range.

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openInputBlocks, readInputWhole } from "../../src/merge/input-blocks.js";
+import { openInputBlocks } from "../../src/merge/input-blocks.js";
 import { resetKernelScratch, useSimdKernels } from "../../src/methods/wasm/index.js";
 
 let dir = "";
@@ -52,23 +52,6 @@ describe("openInputBlocks on a file span", () => {
       }
     });
   }
-
-  it("reads a span whole into kernel memory in parallel pieces, and reports a file cut short", async () => {
-    const was = useSimdKernels(true);
-    try {
-      resetKernelScratch();
-      const whole = await readInputWhole({ model: "m", dtype: "BF16", file: { path, offset: PREFIX + 200, length: 1800 } }, 2);
-      expect(whole.has(0, 900)).toBe(true);
-      const b = whole.block(0, 900);
-      expect(b.count).toBe(900);
-      expect(b.bytes[2 * 899] | (b.bytes[2 * 899 + 1] << 8)).toBe(999);
-      expect(b.bytes[0]).toBe(100);
-      await whole.close();
-      await expect(readInputWhole({ model: "m", dtype: "BF16", file: { path, offset: PREFIX, length: 2002 } }, 2)).rejects.toThrow(/unexpected end of file/);
-    } finally {
-      useSimdKernels(was);
-    }
-  });
 
   it("reports a file cut short by the read ahead as a typed error", async () => {
     const blocks = openInputBlocks({ model: "m", dtype: "BF16", file: { path, offset: PREFIX, length: 4000 } }, 2, 0, 600);

@@ -93,7 +93,7 @@ describe("merge: fast paths against the straightforward computation", () => {
         // Elementwise steps larger than a part stream their parts to the writer (part-stream.ts).
         { threads: 0, engine: { chunkElements: 32, splitElements: 96 } },
         { pool, engine: { chunkElements: 7, splitElements: 64, memoryBudget: 1 } },
-        { pool, engine: { chunkElements: 32, splitElements: 32 * 5, memoryBudget: 20_000, wholeInputBytes: 0 } },
+        { pool, engine: { chunkElements: 32, splitElements: 32 * 5, memoryBudget: 20_000 } },
       ];
       for (const [i, options] of runs.entries()) {
         const out = join(dir, `${name}-${i}`);

@@ -103,8 +103,6 @@ describe("runStep: chunked paths against the whole-tensor path", () => {
           return {
             method: s.method, tensorName: "t", shape: [count], inputs: spec.base ? from.slice(1) : from.slice(0, models), base: spec.base ? from[0] : undefined,
             params, perModel, seed: s.seed, outDtype: s.outDtype, nonFinite: s.nonFinite, path, range, chunk, output, outputStart,
-            // Multi-pass steps read file inputs whole, or (a third of the runs) a block per pass.
-            wholeInputBytes: s.seed % 3 === 0 ? 0 : 1 << 30,
           };
         };
         const attempt = async (run: () => Promise<unknown>) => {
