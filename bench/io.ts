@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- io`: dtype codec throughput (bf16/f16/Q8_0 <-> f32) against a memcpy of the
  * same bytes measured in the same run, then safetensors streaming: writes a >= 1 GiB bf16 file in
- * os.tmpdir() through the sink, reads it back tensor by tensor in a fresh child process (so its
- * peak RSS is its own) and deletes it. Peak RSS should track the largest tensor, not the file.
+ * os.tmpdir() through the sink (once around the page cache with O_DIRECT, once through it), reads
+ * the second back tensor by tensor in a fresh child process (so its peak RSS is its own) and
+ * deletes it. Peak RSS should track the largest tensor, not the file.
  *
  * Options (after `--`): `--mib N` size of the safetensors file in MiB (default 1088), `--keep`.
  */
@@ -179,15 +180,22 @@ async function safetensorsBench(mib: number, keep: boolean): Promise<void> {
   try {
     const tensors = syntheticTensors(mib);
     const values = randomF32(16384 * 4096);
-    const sink = await createSafetensorsSink({ dir, tensors });
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (const t of tensors) {
-      const n = t.shape.reduce((a, b) => a * b, 1);
-      await sink.write({ kind: "f32", name: t.name, shape: t.shape, data: values.subarray(0, n) });
-    }
-    await sink.commit();
-    const write = { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(c0) };
+    const writeAll = async (to: string, direct: boolean) => {
+      const sink = await createSafetensorsSink({ dir: to, tensors, direct });
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      for (const t of tensors) {
+        const n = t.shape.reduce((a, b) => a * b, 1);
+        await sink.write({ kind: "f32", name: t.name, shape: t.shape, data: values.subarray(0, n) });
+      }
+      await sink.commit();
+      return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(c0) };
+    };
+    // Around the page cache first (into its own folder, deleted), then through it: the reads below
+    // are of the second file, from the page cache.
+    const direct = await writeAll(join(dir, "direct"), true);
+    await rm(join(dir, "direct"), { recursive: true, force: true });
+    const write = await writeAll(dir, false);
     const path = join(dir, "model.safetensors");
     const plain = await plainRead(path);
     const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), "--child-read", path];
@@ -203,6 +211,7 @@ async function safetensorsBench(mib: number, keep: boolean): Promise<void> {
     row("readRaw, tensor by tensor", r.rawSeconds, r.rawCpuSeconds);
     row("readF32 (read + bf16 -> f32), tensor by tensor", r.f32Seconds, r.f32CpuSeconds);
     row("write (sink: f32 -> bf16 + write + fsync)", write.wall, write.cpu);
+    row("write around the page cache (direct: true; what `smelt merge` does)", direct.wall, direct.cpu);
     console.log(`reader process: RSS before reading ${mb(r.rssBeforeBytes)}, peak RSS ${mb(r.maxRssBytes)} (file ${mb(r.fileBytes)}); peak - before = ${mb(r.maxRssBytes - r.rssBeforeBytes)}`);
     console.log("(the file was just written, so reads are served from the page cache: this measures smelt's overhead, not the disk)");
     if (keep) console.log(`kept ${path}`);
