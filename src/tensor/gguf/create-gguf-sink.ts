@@ -7,7 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { access, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { OutputError, ShapeMismatchError } from "../../errors.js";
+import { OutputError } from "../../errors.js";
+import { appendParts } from "../append-parts.js";
 import type { RawTensorHeader, TensorPayload, TensorSink } from "../tensor-source.js";
 import { encodeGgufHeader } from "./encode-gguf-header.js";
 import { checkRawHeader, encodeTensorPayload } from "./encode-tensor-payload.js";
@@ -82,16 +83,7 @@ export class GgufSink implements TensorSink, AsyncDisposable {
   async writeParts(tensor: RawTensorHeader, parts: AsyncIterable<Uint8Array>): Promise<void> {
     const planned = this.nextPlanned(tensor.name);
     checkRawHeader(this.location, planned, tensor);
-    await this.enqueue(planned, planned.byteLength, async (append) => {
-      let total = 0;
-      for await (const part of parts) {
-        total += part.byteLength;
-        if (total > planned.byteLength) break;
-        await append(part);
-      }
-      if (total > planned.byteLength) throw new ShapeMismatchError(planned.name, `raw parts exceed the tensor's ${planned.byteLength} bytes`);
-      if (total < planned.byteLength) throw new ShapeMismatchError(planned.name, `raw parts add up to ${total} bytes, expected ${planned.byteLength}`);
-    });
+    await this.enqueue(planned, planned.byteLength, (append) => appendParts(planned.name, planned.byteLength, parts, append));
   }
 
   private nextPlanned(name: string): PlannedTensor {

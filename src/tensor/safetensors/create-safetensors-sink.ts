@@ -13,6 +13,7 @@ import { encodeFloat, isFloatDType } from "../codecs/codec.js";
 import type { RawTensorHeader, TensorPayload, TensorSink } from "../tensor-source.js";
 import { encodeSafetensorsHeader } from "./encode-safetensors-header.js";
 import { DEFAULT_MAX_SHARD_BYTES, planShards, type DeclaredTensor, type PlannedTensor, type ShardPlan } from "./plan-shards.js";
+import { appendParts } from "../append-parts.js";
 import { openSequentialWriter, type SequentialFileWriter } from "../sequential-file-writer.js";
 
 export interface SafetensorsSinkOptions {
@@ -78,16 +79,7 @@ export class SafetensorsSink implements TensorSink, AsyncDisposable {
     await this.#writeNext(tensor.name, (declared) => {
       this.#checkHeader(tensor.name, tensor.shape, declared);
       if (tensor.dtype !== declared.dtype) throw new OutputError(this.location, `tensor "${declared.name}": raw parts are ${tensor.dtype} but ${declared.dtype} was declared; raw bytes are copied, not converted`);
-      return async (append) => {
-        let total = 0;
-        for await (const part of parts) {
-          total += part.byteLength;
-          if (total > declared.byteLength) break;
-          await append(part);
-        }
-        if (total > declared.byteLength) throw new ShapeMismatchError(declared.name, `raw parts exceed the tensor's ${declared.byteLength} bytes`);
-        if (total < declared.byteLength) throw new ShapeMismatchError(declared.name, `raw parts add up to ${total} bytes, expected ${declared.byteLength}`);
-      };
+      return (append) => appendParts(declared.name, declared.byteLength, parts, append);
     });
   }
 

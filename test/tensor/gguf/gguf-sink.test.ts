@@ -6,6 +6,7 @@ import {
   createGgufSink, ggufEntry, ggufFileType, ggufValue, openGguf, templateMetadata, writeGguf,
 } from "../../../src/tensor/gguf/index.js";
 import { useTmpDir } from "./tmp-dir.js";
+import { splitParts } from "../../helpers/split-parts.js";
 
 const dir = useTmpDir();
 let counter = 0;
@@ -84,18 +85,11 @@ describe("createGgufSink", () => {
       { name: "q", shape: [3], dtype: "F32" as const },
     ];
     const p = Uint8Array.from({ length: 136 }, (_, i) => (i * 37) & 0xff);
-    async function* split(bytes: Uint8Array, sizes: number[]) {
-      let at = 0;
-      for (const n of sizes) {
-        yield bytes.subarray(at, at + n);
-        at += n;
-      }
-    }
     const files: Buffer[] = [];
     for (const parts of [true, false]) {
       const path = fresh();
       const sink = await createGgufSink({ path, metadata: [], tensors, direct: true });
-      if (parts) await sink.writeParts({ name: "p", dtype: "Q8_0", shape: [2, 64] }, split(p, [68, 0, 68]));
+      if (parts) await sink.writeParts({ name: "p", dtype: "Q8_0", shape: [2, 64] }, splitParts(p, [68, 0, 68]));
       else await sink.write({ kind: "raw", name: "p", dtype: "Q8_0", shape: [2, 64], bytes: p });
       await sink.write({ kind: "f32", name: "q", shape: [3], data: Float32Array.of(1, 2, 3) });
       await sink.commit();
@@ -103,11 +97,11 @@ describe("createGgufSink", () => {
     }
     expect(files[0].equals(files[1])).toBe(true);
     const short = await createGgufSink({ path: fresh(), metadata: [], tensors });
-    await expect(short.writeParts({ name: "p", dtype: "Q8_0", shape: [2, 64] }, split(p, [34]))).rejects.toThrow(/raw parts add up to 34 bytes, expected 136/);
+    await expect(short.writeParts({ name: "p", dtype: "Q8_0", shape: [2, 64] }, splitParts(p, [34]))).rejects.toThrow(/raw parts add up to 34 bytes, expected 136/);
     await short.abort();
     const wrong = await createGgufSink({ path: fresh(), metadata: [], tensors });
-    await expect(wrong.writeParts({ name: "p", dtype: "F16", shape: [2, 64] }, split(p, [136]))).rejects.toThrow(/declared Q8_0 but raw F16/);
-    await expect(wrong.writeParts({ name: "q", dtype: "F32", shape: [3] }, split(p, [12]))).rejects.toThrow(/expected "p", got "q"/);
+    await expect(wrong.writeParts({ name: "p", dtype: "F16", shape: [2, 64] }, splitParts(p, [136]))).rejects.toThrow(/declared Q8_0 but raw F16/);
+    await expect(wrong.writeParts({ name: "q", dtype: "F32", shape: [3] }, splitParts(p, [12]))).rejects.toThrow(/expected "p", got "q"/);
     await wrong.abort();
     expect(await leftovers()).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutputError, ShapeMismatchError } from "../../../src/errors.js";
 import { createSafetensorsSink, openHfCheckpoint, openSafetensors, planShards, type DeclaredTensor } from "../../../src/tensor/safetensors/index.js";
 import { tempDir, thrown } from "./helpers.js";
+import { splitParts } from "../../helpers/split-parts.js";
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -84,18 +85,11 @@ describe("createSafetensorsSink", () => {
     ];
     const p = new Uint8Array(new Float32Array(Array.from({ length: 1000 }, (_, i) => i / 7)).buffer);
     const q = new Uint8Array([1, 2, 3, 4, 5, 6]);
-    async function* split(bytes: Uint8Array, sizes: number[]) {
-      let at = 0;
-      for (const n of sizes) {
-        yield bytes.subarray(at, at + n);
-        at += n;
-      }
-    }
     const files: Buffer[] = [];
     for (const parts of [true, false]) {
       const dir = fresh();
       const sink = await createSafetensorsSink({ dir, tensors, direct: true });
-      if (parts) await sink.writeParts({ name: "p", dtype: "F32", shape: [1000] }, split(p, [0, 1000, 1, 2999]));
+      if (parts) await sink.writeParts({ name: "p", dtype: "F32", shape: [1000] }, splitParts(p, [0, 1000, 1, 2999]));
       else await sink.write({ kind: "raw", name: "p", dtype: "F32", shape: [1000], bytes: p });
       await sink.write({ kind: "raw", name: "q", dtype: "BF16", shape: [3], bytes: q });
       await sink.commit();
@@ -103,14 +97,14 @@ describe("createSafetensorsSink", () => {
     }
     expect(files[0].equals(files[1])).toBe(true);
     const short = await createSafetensorsSink({ dir: fresh(), tensors });
-    await expect(short.writeParts({ name: "p", dtype: "F32", shape: [1000] }, split(p, [100, 200]))).rejects.toThrow(/raw parts add up to 300 bytes, expected 4000/);
+    await expect(short.writeParts({ name: "p", dtype: "F32", shape: [1000] }, splitParts(p, [100, 200]))).rejects.toThrow(/raw parts add up to 300 bytes, expected 4000/);
     await short.abort();
     const long = await createSafetensorsSink({ dir: fresh(), tensors });
-    await expect(long.writeParts({ name: "p", dtype: "F32", shape: [1000] }, split(new Uint8Array(5000), [4000, 1]))).rejects.toThrow(/raw parts exceed the tensor's 4000 bytes/);
+    await expect(long.writeParts({ name: "p", dtype: "F32", shape: [1000] }, splitParts(new Uint8Array(5000), [4000, 1]))).rejects.toThrow(/raw parts exceed the tensor's 4000 bytes/);
     await long.abort();
     const wrong = await createSafetensorsSink({ dir: fresh(), tensors });
-    await expect(wrong.writeParts({ name: "p", dtype: "F16", shape: [1000] }, split(p, [4000]))).rejects.toThrow(/raw parts are F16 but F32 was declared/);
-    await expect(wrong.writeParts({ name: "q", dtype: "BF16", shape: [3] }, split(q, [6]))).rejects.toThrow(/expected tensor "p"/);
+    await expect(wrong.writeParts({ name: "p", dtype: "F16", shape: [1000] }, splitParts(p, [4000]))).rejects.toThrow(/raw parts are F16 but F32 was declared/);
+    await expect(wrong.writeParts({ name: "q", dtype: "BF16", shape: [3] }, splitParts(q, [6]))).rejects.toThrow(/expected tensor "p"/);
     await wrong.abort();
   });
 
