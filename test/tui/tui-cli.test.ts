@@ -155,9 +155,10 @@ describe.skipIf(missingTmux && !process.env.CI)("smelt ui in a real terminal", (
     const dir = path("ci");
     await writeSpace(dir);
     const t = tmuxIn(dir);
-    // 40 items per task: the candidate in flight at the first Ctrl-C runs for a few seconds, so the
-    // second reaches it before the graceful stop ends the run (with 2, the run sometimes ended first).
-    t.run(`env -u CI ${SMELT} search search-spaces/toy-tui.yaml --limit 40 --id ctrl-c; echo "EXIT=$?"; ${STTY}`);
+    // 150 items per task: the candidate in flight at the first Ctrl-C runs for a few seconds, so the
+    // second reaches it before the graceful stop ends the run (with 2, and under CI's load with 40,
+    // the run sometimes ended first).
+    t.run(`env -u CI ${SMELT} search search-spaces/toy-tui.yaml --limit 150 --id ctrl-c; echo "EXIT=$?"; ${STTY}`);
     await t.waitFor((s) => evals(s) >= 1, "the first candidate in the TUI", 60_000);
     t.keys("C-c");
     await t.waitFor((s) => s.includes("■ stopping"), "the graceful stop");
