@@ -69,7 +69,7 @@ type Outcome =
       /** Shared buffers to give back once the output is written. */
       readonly held: readonly Uint8Array[];
     }
-  | { readonly kind: "parts"; readonly stream: PartStream; readonly refs: readonly TensorRef[] };
+  | { readonly kind: "parts"; readonly stream: PartStream };
 
 /**
  * Streams a plan through the pool: starts steps ahead of the one being written (in plan order, the
@@ -124,8 +124,7 @@ export async function* runPlan(args: {
         cursor++;
       }
       if (!launched[written]) launch(written);
-      const job = jobs[0];
-      const { prepared: p, done } = job;
+      const { prepared: p, done } = jobs[0];
       const outcome = await done;
       const step = p.step;
       let warnings: readonly string[];
@@ -133,14 +132,11 @@ export async function* runPlan(args: {
         await sink.writeParts!({ name: step.output, dtype: p.outDtype, shape: step.shape }, outcome.stream.outputs());
         warnings = stepWarnings(p, outcome.stream.results);
       } else {
-        try {
-          await sink.write({ kind: "raw", name: step.output, dtype: p.outDtype, shape: step.shape, bytes: outcome.bytes });
-        } finally {
-          for (const b of outcome.held) pool.buffers.release(b);
-        }
+        await sink.write({ kind: "raw", name: step.output, dtype: p.outDtype, shape: step.shape, bytes: outcome.bytes });
+        for (const b of outcome.held) pool.buffers.release(b);
         warnings = outcome.warnings;
       }
-      // Written: off the list (a failure above leaves it there for the cleanup below).
+      // Written: off the list (a failure above leaves it, and its buffers, to the cleanup below).
       jobs.shift();
       used -= p.cost;
       written++;
@@ -163,7 +159,7 @@ export async function* runPlan(args: {
     const count = step.shape.reduce((a, b) => a * b, 1);
     const whole = [[0, count] as const];
     if (infos.some((i) => isIntDType(i.dtype))) return { step, refs, infos, spans: refs.map(() => undefined), inputBytes, outDtype, outBytes: 0, path: "copy", parts: whole, streamed: false, cost: inputBytes };
-    const outBytes = outDtype === "Q8_0" ? (count / 32) * 34 : count * dtypeByteSize(outDtype as FloatDType);
+    const outBytes = partBytes(outDtype, count);
     const form = chunkedForm(step.method, { tensorName: step.output, shape: step.shape, models: step.inputs.length, hasBase: step.base !== undefined, params: step.params, perModel: step.perModel });
     const chunked = form && infos.every((i) => chunkInputBytes(i.dtype) !== undefined) && isChunkOutput(outDtype, tuning.chunkElements, tuning.splitElements);
     const path: StepPath = chunked ? form.kind : "whole";
@@ -221,7 +217,7 @@ export async function* runPlan(args: {
           release: (buffer) => pool.buffers.release(buffer),
           run: (range, output) => pool.run({ ...task, range, output, outputStart: range[0] }),
         });
-        return { kind: "parts", stream, refs: p.refs };
+        return { kind: "parts", stream };
       }
       const output = pool.buffers.acquire(p.outBytes);
       held.push(output);
@@ -239,7 +235,7 @@ export async function* runPlan(args: {
   }
 }
 
-/** Bytes of `elements` stored output elements (Q8_0: whole 32-value blocks of 34 bytes). */
+/** Bytes of `elements` stored output elements (Q8_0: whole 32-value blocks of 34 bytes): a step's or a part's output. */
 function partBytes(dtype: DType, elements: number): number {
   return dtype === "Q8_0" ? (elements / 32) * 34 : elements * dtypeByteSize(dtype as FloatDType);
 }

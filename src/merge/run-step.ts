@@ -115,7 +115,7 @@ function fusedBlocks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elemen
   };
 }
 
-/** Multi-pass: check every input first (refused ones are not merged), then let the method read. */
+/** Multi-pass: the method reads its inputs as often as it needs, each read checked for NaN/Inf. */
 function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number, inputs: readonly InputBlocks[]): StepResult {
   const all = allInputs(task);
   // NaN/Inf are caught while the method reads (no pass of its own over every input); refused, the

@@ -25,8 +25,8 @@ export interface ChunkedMergeSetup<G, P> {
 /**
  * An elementwise form's arithmetic declared as data, so the executor can run it straight on stored
  * bf16 inputs and outputs, decoding, summing and encoding in one pass (wasm/simd-sums.ts). It must
- * give exactly `map`'s bits; test/merge/run-step.test.ts checks the executor's results against
- * the whole-tensor path.
+ * give exactly `map`'s bits; test/methods/wasm/fused-sum-kernels.test.ts checks the kernels, and
+ * the bf16-only cases of test/merge/merge-paths.test.ts the executor, against the definitions.
  * - "weighted-sum": out = (0 + w0*t0 + w1*t1 + ...) / divisor (weightedAverage).
  * - "tensor-deltas": out = base + (0 + w0*fround(t0 - base) + ...) * scale (sumTensorDeltas).
  */

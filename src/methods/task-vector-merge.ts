@@ -12,6 +12,7 @@ import { sparsifyOutliers } from "./sparsify-outliers.js";
 import { sparsifyRandom } from "./sparsify-random.js";
 import { scratchVectors } from "./delta-scratch.js";
 import { addL1, randomlyDroppedTaskVector, rescaleFactor, taskVector, taskVectorWithL1 } from "./task-vectors.js";
+import { sumTensorDeltas } from "./sum-task-vectors.js";
 import { scratchFloats } from "./wasm/kernel-scratch.js";
 
 /**
@@ -187,11 +188,12 @@ function chunkedTaskVectorMerge(config: TaskVectorConfig, setup: ChunkedMergeSet
   const weights = setup.perModel.map((p) => p.weight);
   const options = { consensus: config.consensus, normalize: setup.params.normalize, lambda: setup.params.lambda };
   if (sparsifiesNothing(config, setup.perModel)) {
-    const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
     if (!config.consensus) {
+      // The combiner's sum over implicit task vectors, its factors also declared for the fused kernels.
       const { ws, scale } = taskVectorSumFactors(weights, weights.map(() => 1), options);
-      return { kind: "elementwise", map: (tensors, base, out) => void combine(tensors, true, base!, out), fused: { kind: "tensor-deltas", weights: ws, scale } };
+      return { kind: "elementwise", map: (tensors, base, out) => void sumTensorDeltas(tensors, ws, base!, scale, out), fused: { kind: "tensor-deltas", weights: ws, scale } };
     }
+    const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
     // Consensus reads materialised task vectors: computed per chunk into kernel scratch (the
     // form lives for one step; a shorter last chunk gets its own).
     let deltas: Float32Array[] = [];
