@@ -6,9 +6,14 @@
  * bench/merge/child.ts for `copy`, the tighter `copy-blocks` (also a ratio column) and the older,
  * slower `copy-fresh`).
  *
+ * Every measurement is repeated (`--repeat 3` rounds by default). Each round runs every baseline
+ * and method at every thread count once, in the same order, so slow phases of the box (this VM's
+ * disk and memory speed drift by up to 25% within minutes) fall on baseline and methods alike. The
+ * table shows each one's median seconds and its spread (min-max); ratios are of medians.
+ *
  * Options (after `--`): `--params 1e9` total parameters per model; `--methods linear,ties` and
- * `--threads 1,2` to run a subset; `--models DIR` to reuse models generated earlier (kept with
- * `--keep`, which prints their folder).
+ * `--threads 1,2` to run a subset; `--repeat N` rounds; `--models DIR` to reuse models generated
+ * earlier (kept with `--keep`, which prints their folder).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -34,6 +39,31 @@ interface ChildResult {
   load: number;
 }
 
+/** The rounds of one (mode, threads): median seconds, CPU and load; the spread; the largest RSS. */
+interface Summary extends ChildResult {
+  min: number;
+  max: number;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function summarize(results: readonly ChildResult[]): Summary {
+  const seconds = results.map((r) => r.seconds);
+  return {
+    seconds: median(seconds),
+    min: Math.min(...seconds),
+    max: Math.max(...seconds),
+    cpuSeconds: median(results.map((r) => r.cpuSeconds)),
+    load: median(results.map((r) => r.load)),
+    inputBytes: results[0].inputBytes,
+    maxRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
+  };
+}
+
 export default async function main(args: string[]): Promise<void> {
   const option = (name: string) => {
     const at = args.indexOf(name);
@@ -42,6 +72,8 @@ export default async function main(args: string[]): Promise<void> {
   const params = Number(option("--params") ?? 1e9);
   const methods = option("--methods")?.split(",") ?? Object.keys(METHODS);
   const threadCounts = (option("--threads") ?? "1,2").split(",").map(Number);
+  const repeat = Number(option("--repeat") ?? 3);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a whole number of rounds, at least 1 (got ${option("--repeat")})`);
   for (const m of methods) if (!METHODS[m]) throw new Error(`unknown method ${m}; one of ${Object.keys(METHODS).join(", ")}`);
   const reuse = option("--models");
   const dir = reuse ?? (await mkdtemp(join(tmpdir(), "smelt-bench-merge-")));
@@ -67,22 +99,31 @@ export default async function main(args: string[]): Promise<void> {
     // One untimed copy first: every timed run then finds the models in the page cache and the
     // VM's memory already touched once (first touches of guest memory cost several times more).
     runChild("copy", 1);
-    const rows: string[][] = [];
-    const single: Record<string, number> = {};
-    for (const threads of threadCounts) {
-      const base: Record<string, ChildResult> = {};
-      for (const b of BASELINES) {
-        base[b] = runChild(b, threads);
-        if (threads === 1) single[b] = base[b].seconds;
-        rows.push(row(b === "copy" ? "copy (baseline)" : b === "copy-blocks" ? "copy-blocks (tightest)" : "copy-fresh (old baseline)", threads, base[b], base.copy, base["copy-blocks"] ?? base[b], single[b]));
+    // Rounds: every (mode, threads) once per round, in the same order; medians across rounds.
+    const modes = [...BASELINES, ...methods];
+    const runs = new Map<string, ChildResult[]>();
+    const key = (mode: string, threads: number) => `${mode}/${threads}`;
+    for (let round = 1; round <= repeat; round++) {
+      for (const threads of threadCounts) {
+        for (const mode of modes) {
+          const r = runChild(mode, threads);
+          runs.set(key(mode, threads), [...(runs.get(key(mode, threads)) ?? []), r]);
+        }
       }
-      for (const name of methods) {
-        const r = runChild(name, threads);
-        if (threads === 1) single[name] = r.seconds;
-        rows.push(row(name, threads, r, base.copy, base["copy-blocks"], single[name]));
+      console.log(`round ${round}/${repeat} done`);
+    }
+    const summary = (mode: string, threads: number) => summarize(runs.get(key(mode, threads))!);
+    const rows: string[][] = [];
+    for (const threads of threadCounts) {
+      const copy = summary("copy", threads);
+      const blocks = summary("copy-blocks", threads);
+      for (const mode of modes) {
+        const label = mode === "copy" ? "copy (baseline)" : mode === "copy-blocks" ? "copy-blocks (tightest)" : mode === "copy-fresh" ? "copy-fresh (old baseline)" : mode;
+        const one = threadCounts.includes(1) && threads > 1 ? summary(mode, 1).seconds : undefined;
+        rows.push(row(label, threads, summary(mode, threads), copy, blocks, one));
       }
     }
-    const header = ["method", "threads", "seconds", "CPU s", "input GB/s", "peak RSS", "x copy", "x copy-blocks", "speed-up vs 1 thread", "load avg"];
+    const header = ["method", "threads", "seconds (median)", "min-max", "CPU s", "input GB/s", "peak RSS", "x copy", "x copy-blocks", "speed-up vs 1 thread", "load avg"];
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ");
     console.log(line(header));
@@ -93,11 +134,12 @@ export default async function main(args: string[]): Promise<void> {
   }
 }
 
-function row(name: string, threads: number, r: ChildResult, base: ChildResult, blocks: ChildResult, oneThread?: number): string[] {
+function row(name: string, threads: number, r: Summary, base: Summary, blocks: Summary, oneThread?: number): string[] {
   return [
     name,
     String(threads),
     r.seconds.toFixed(2),
+    `${r.min.toFixed(2)}-${r.max.toFixed(2)}`,
     r.cpuSeconds.toFixed(1),
     (r.inputBytes / r.seconds / 1e9).toFixed(2),
     `${(r.maxRssBytes / 1e9).toFixed(2)} GB`,
