@@ -4,7 +4,8 @@ const f32 = Math.fround;
 
 /**
  * TIES "elect" and "disjoint merge" (Yadav et al., https://arxiv.org/abs/2306.01708) in float32,
- * in mergekit's order of operations (bit-identical to its outputs, see docs/merge-methods.md).
+ * in mergekit's order of operations, so its outputs are mergekit's bit for bit (for a rescale
+ * factor other than 1, up to that factor: test/methods/ties-conformance-bits.test.ts).
  * With every parameter rounded to float32 (`w[m]`, `scales[m]`, `lambda`) and every operation
  * rounded to float32 (`f`), per element:
  * - the weighted task vector `z[m] = f(f(d[m] * scales[m]) * w[m])`: the rescale factor scales the
