@@ -55,7 +55,7 @@ export function taskVectorCombiner(
   if (options.consensus) {
     return (vectors, implicit, base, dst) => {
       if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
-      return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda, dst);
+      return tiesConsensus(vectors, weights, scales, base, options.normalize, options.lambda, dst);
     };
   }
   const { scale } = taskVectorSumFactors(weights, scales, options);

@@ -25,7 +25,7 @@ export interface KernelExports {
   mix(v0: number, v1: number, a: number, b: number, out: number, n: number): number;
   weightedSumBf16(tensors: number, weights: number, models: number, divisor: number, out: number, n: number): number;
   sumTensorDeltasBf16(tensors: number, ws: number, models: number, base: number, scale: number, out: number, n: number): number;
-  tiesConsensus(deltas: number, ws: number, w: number, models: number, base: number, normalize: number, lambda: number, out: number, n: number): number;
+  tiesConsensus(deltas: number, scales: number, w: number, models: number, base: number, normalize: number, lambda: number, out: number, n: number): number;
   taskVector(x: number, base: number, out: number, n: number): number;
   taskVectorL1(x: number, base: number, out: number, n: number, sum: number): number;
   addL1(values: number, n: number, sum: number): number;

@@ -1,13 +1,14 @@
-// TIES sign election and disjoint mean (tiesConsensus), two float64 lanes at a time.
-import { f64At, high, isNaN4, low, narrow, pointer } from "./lanes";
+// TIES sign election and disjoint mean (tiesConsensus), four float32 lanes at a time.
+import { f64At, isNaN4, pointer } from "./lanes";
 
 /**
- * out = base + (mixed / div) * lambda with z[m] = ws[m] * d[m], total = 0 + z0 + z1 + ...,
- * mixed = 0 + (the z agreeing with the sign of total, + when total >= 0) in model order, div =
- * 0 + (the weights w[m] of those models) in model order, replaced by 1 when 0 or without
- * normalize: what the TypeScript fast loops compute (their divisor table holds exactly these
- * sums). Returns 1 when every total is finite and no output is NaN; otherwise the caller runs the
- * TypeScript version (which falls back to the definition).
+ * out = f(base + f(f(mixed / div) * lambda)) with z[m] = f(f(d[m] * scales[m]) * w[m]), total =
+ * f(0 + z0 + z1 + ...), mixed = f(0 + (the z agreeing with the sign of total, + when total >= 0))
+ * in model order, div = f(0 + (the weights w[m] of those models)) in model order, replaced by 1
+ * when 0, the division left out without normalize; every operation in float32 (`f`), scales,
+ * weights and lambda rounded to float32: what the TypeScript fast loops compute (their divisor
+ * table holds exactly these sums). Returns 1 when no output is NaN (whose bits the SIMD
+ * arithmetic does not fix); otherwise the caller runs the TypeScript version.
  *
  * Why the loops below may leave out the leading `0 +` of each sum and add masked values:
  * - a non-agreeing z adds +0 instead of its +-0 product, and an agreeing z is never zero, so
@@ -17,168 +18,145 @@ import { f64At, high, isNaN4, low, narrow, pointer } from "./lanes";
  *   and x' + y, for x and x' zeros of either sign, differ at most in the sign of a zero), which
  *   neither the sign election (+-0 >= 0), the finiteness check nor the divisor (0 is replaced by
  *   1) can see.
+ * - non-finite values need no special case here: agreement is a comparison (NaN never agrees, as
+ *   in the definition's branches) and masking is a bitwise and, so no Inf * 0 arises (the
+ *   TypeScript fast loops multiply by flags, and fall back to the definition for those inputs).
  * Two and three models (the common merges) have loops of their own with z kept in registers;
  * more go through `consensusN`, which keeps each block's z in a scratch table.
  */
-export function tiesConsensus(deltas: usize, ws: usize, w: usize, models: i32, base: usize, normalize: i32, lambda: f64, out: usize, n: i32): i32 {
+export function tiesConsensus(deltas: usize, scales: usize, w: usize, models: i32, base: usize, normalize: i32, lambda: f64, out: usize, n: i32): i32 {
   const done =
     models == 2
-      ? consensus2(pointer(deltas, 0), pointer(deltas, 1), f64At(ws, 0), f64At(ws, 1), f64At(w, 0), f64At(w, 1), base, normalize, lambda, out, n)
+      ? consensus2(pointer(deltas, 0), pointer(deltas, 1), f32At(scales, 0), f32At(scales, 1), f32At(w, 0), f32At(w, 1), base, normalize, <f32>lambda, out, n)
       : models == 3
-        ? consensus3(deltas, ws, w, base, normalize, lambda, out, n)
-        : consensusN(deltas, ws, w, models, base, normalize, lambda, out, n);
-  return done < 0 ? 0 : tail(deltas, ws, w, models, base, normalize, lambda, out, done, n);
+        ? consensus3(deltas, scales, w, base, normalize, <f32>lambda, out, n)
+        : consensusN(deltas, scales, w, models, base, normalize, <f32>lambda, out, n);
+  return done < 0 ? 0 : tail(deltas, scales, w, models, base, normalize, <f32>lambda, out, done, n);
 }
 
-/** Lanes where `z` agrees with the election (`up`: the total is >= 0): z > 0 when up, z < 0 when not. */
+/** The float64 at index `m` of a table, rounded to float32 (nearest even, as Math.fround). */
 // @ts-ignore: decorator
-@inline function agree(z: v128, up: v128): v128 {
-  return v128.bitselect(f64x2.gt(z, f64x2.splat(0)), f64x2.lt(z, f64x2.splat(0)), up);
+@inline function f32At(table: usize, m: i32): f32 {
+  return <f32>f64At(table, m);
 }
 
-/** All-ones lanes where `t` is not finite (t - t is NaN exactly then). */
+/** z = f(f(d * s) * w) for four lanes. */
 // @ts-ignore: decorator
-@inline function nonFinite(t: v128): v128 {
-  return f64x2.ne(f64x2.sub(t, t), f64x2.splat(0));
+@inline function weighted(d: v128, s: v128, w: v128): v128 {
+  return f32x4.mul(f32x4.mul(d, s), w);
 }
 
-/** mixed / div (div 0 -> 1) with normalize, else mixed; then base + that * lambda, rounded to float32. */
+/**
+ * The sign bit in lanes whose total elects - (not total >= 0, so also a NaN total, as the
+ * definition's branch), else 0: xor-ing it into z makes the agreeing lanes the positive ones.
+ */
 // @ts-ignore: decorator
-@inline function finish(b: v128, mixedLo: v128, mixedHi: v128, divLo: v128, divHi: v128, normalize: i32, l: v128): v128 {
-  let qLo = mixedLo;
-  let qHi = mixedHi;
-  if (normalize) {
-    const one = f64x2.splat(1);
-    qLo = f64x2.div(mixedLo, v128.bitselect(one, divLo, f64x2.eq(divLo, f64x2.splat(0))));
-    qHi = f64x2.div(mixedHi, v128.bitselect(one, divHi, f64x2.eq(divHi, f64x2.splat(0))));
-  }
-  return narrow(f64x2.add(low(b), f64x2.mul(qLo, l)), f64x2.add(high(b), f64x2.mul(qHi, l)));
+@inline function flipOf(total: v128): v128 {
+  return v128.andnot(i32x4.splat(0x80000000), f32x4.ge(total, f32x4.splat(0)));
 }
 
-function consensus2(a: usize, b: usize, sa: f64, sb: f64, wa: f64, wb: f64, base: usize, normalize: i32, lambda: f64, out: usize, n: i32): i32 {
-  const l = f64x2.splat(lambda);
-  const va = f64x2.splat(sa);
-  const vb = f64x2.splat(sb);
-  const ma = f64x2.splat(wa);
-  const mb = f64x2.splat(wb);
+/** Lanes where `z` agrees with the election: z > 0 when + is elected, z < 0 when - is (never a zero or NaN). */
+// @ts-ignore: decorator
+@inline function agree(z: v128, flip: v128): v128 {
+  return f32x4.gt(v128.xor(z, flip), f32x4.splat(0));
+}
+
+/** f(mixed / div) (div 0 -> 1) with normalize, else mixed; then f(base + f(that * lambda)). */
+// @ts-ignore: decorator
+@inline function finish(b: v128, mixed: v128, div: v128, normalize: i32, l: v128): v128 {
+  let q = mixed;
+  if (normalize) q = f32x4.div(mixed, v128.bitselect(f32x4.splat(1), div, f32x4.eq(div, f32x4.splat(0))));
+  return f32x4.add(b, f32x4.mul(q, l));
+}
+
+function consensus2(a: usize, b: usize, sa: f32, sb: f32, wa: f32, wb: f32, base: usize, normalize: i32, lambda: f32, out: usize, n: i32): i32 {
+  const l = f32x4.splat(lambda);
+  const va = f32x4.splat(sa);
+  const vb = f32x4.splat(sb);
+  const ma = f32x4.splat(wa);
+  const mb = f32x4.splat(wb);
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    const da = v128.load(a + at);
-    const db = v128.load(b + at);
-    const zaLo = f64x2.mul(va, low(da));
-    const zaHi = f64x2.mul(va, high(da));
-    const zbLo = f64x2.mul(vb, low(db));
-    const zbHi = f64x2.mul(vb, high(db));
-    const totalLo = f64x2.add(zaLo, zbLo);
-    const totalHi = f64x2.add(zaHi, zbHi);
-    bad = v128.or(bad, v128.or(nonFinite(totalLo), nonFinite(totalHi)));
-    const upLo = f64x2.ge(totalLo, f64x2.splat(0));
-    const upHi = f64x2.ge(totalHi, f64x2.splat(0));
-    const aLo = agree(zaLo, upLo);
-    const aHi = agree(zaHi, upHi);
-    const bLo = agree(zbLo, upLo);
-    const bHi = agree(zbHi, upHi);
-    const mixedLo = f64x2.add(v128.and(zaLo, aLo), v128.and(zbLo, bLo));
-    const mixedHi = f64x2.add(v128.and(zaHi, aHi), v128.and(zbHi, bHi));
-    const divLo = f64x2.add(v128.and(ma, aLo), v128.and(mb, bLo));
-    const divHi = f64x2.add(v128.and(ma, aHi), v128.and(mb, bHi));
-    const r = finish(v128.load(base + at), mixedLo, mixedHi, divLo, divHi, normalize, l);
+    const za = weighted(v128.load(a + at), va, ma);
+    const zb = weighted(v128.load(b + at), vb, mb);
+    const total = f32x4.add(za, zb);
+    const flip = flipOf(total);
+    const ka = agree(za, flip);
+    const kb = agree(zb, flip);
+    const mixed = f32x4.add(v128.and(za, ka), v128.and(zb, kb));
+    const div = f32x4.add(v128.and(ma, ka), v128.and(mb, kb));
+    const r = finish(v128.load(base + at), mixed, div, normalize, l);
     bad = v128.or(bad, isNaN4(r));
     v128.store(out + at, r);
   }
   return v128.any_true(bad) ? -1 : i;
 }
 
-function consensus3(deltas: usize, ws: usize, w: usize, base: usize, normalize: i32, lambda: f64, out: usize, n: i32): i32 {
+function consensus3(deltas: usize, scales: usize, w: usize, base: usize, normalize: i32, lambda: f32, out: usize, n: i32): i32 {
   const a = pointer(deltas, 0);
   const b = pointer(deltas, 1);
   const c = pointer(deltas, 2);
-  const l = f64x2.splat(lambda);
-  const va = f64x2.splat(f64At(ws, 0));
-  const vb = f64x2.splat(f64At(ws, 1));
-  const vc = f64x2.splat(f64At(ws, 2));
-  const ma = f64x2.splat(f64At(w, 0));
-  const mb = f64x2.splat(f64At(w, 1));
-  const mc = f64x2.splat(f64At(w, 2));
+  const l = f32x4.splat(lambda);
+  // The factors live in memory, loaded where used: kept in registers with everything else, the
+  // loop spills (measured 2.8 ns/element instead of 1.2).
+  for (let m = 0; m < 3; m++) {
+    v128.store(factors + (<usize>m << 5), f32x4.splat(f32At(scales, m)));
+    v128.store(factors + (<usize>m << 5), f32x4.splat(f32At(w, m)), 16);
+  }
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    const da = v128.load(a + at);
-    const db = v128.load(b + at);
-    const dc = v128.load(c + at);
-    const zaLo = f64x2.mul(va, low(da));
-    const zaHi = f64x2.mul(va, high(da));
-    const zbLo = f64x2.mul(vb, low(db));
-    const zbHi = f64x2.mul(vb, high(db));
-    const zcLo = f64x2.mul(vc, low(dc));
-    const zcHi = f64x2.mul(vc, high(dc));
-    const totalLo = f64x2.add(f64x2.add(zaLo, zbLo), zcLo);
-    const totalHi = f64x2.add(f64x2.add(zaHi, zbHi), zcHi);
-    bad = v128.or(bad, v128.or(nonFinite(totalLo), nonFinite(totalHi)));
-    const upLo = f64x2.ge(totalLo, f64x2.splat(0));
-    const upHi = f64x2.ge(totalHi, f64x2.splat(0));
-    const aLo = agree(zaLo, upLo);
-    const aHi = agree(zaHi, upHi);
-    const bLo = agree(zbLo, upLo);
-    const bHi = agree(zbHi, upHi);
-    const cLo = agree(zcLo, upLo);
-    const cHi = agree(zcHi, upHi);
-    const mixedLo = f64x2.add(f64x2.add(v128.and(zaLo, aLo), v128.and(zbLo, bLo)), v128.and(zcLo, cLo));
-    const mixedHi = f64x2.add(f64x2.add(v128.and(zaHi, aHi), v128.and(zbHi, bHi)), v128.and(zcHi, cHi));
-    const divLo = f64x2.add(f64x2.add(v128.and(ma, aLo), v128.and(mb, bLo)), v128.and(mc, cLo));
-    const divHi = f64x2.add(f64x2.add(v128.and(ma, aHi), v128.and(mb, bHi)), v128.and(mc, cHi));
-    const r = finish(v128.load(base + at), mixedLo, mixedHi, divLo, divHi, normalize, l);
+    const ma = v128.load(factors, 16);
+    const mb = v128.load(factors, 48);
+    const mc = v128.load(factors, 80);
+    const za = weighted(v128.load(a + at), v128.load(factors), ma);
+    const zb = weighted(v128.load(b + at), v128.load(factors, 32), mb);
+    const zc = weighted(v128.load(c + at), v128.load(factors, 64), mc);
+    const total = f32x4.add(f32x4.add(za, zb), zc);
+    const flip = flipOf(total);
+    const ka = agree(za, flip);
+    const kb = agree(zb, flip);
+    const kc = agree(zc, flip);
+    const mixed = f32x4.add(f32x4.add(v128.and(za, ka), v128.and(zb, kb)), v128.and(zc, kc));
+    const div = f32x4.add(f32x4.add(v128.and(ma, ka), v128.and(mb, kb)), v128.and(mc, kc));
+    const r = finish(v128.load(base + at), mixed, div, normalize, l);
     bad = v128.or(bad, isNaN4(r));
     v128.store(out + at, r);
   }
   return v128.any_true(bad) ? -1 : i;
 }
 
-/** z of one block of four elements per model (two float64x2 each), for consensusN. */
-const zTable = memory.data(256 * 32, 16);
+/** consensus3's factors: per model its scale and its weight, each as a float32x4. */
+const factors = memory.data(3 * 32, 16);
 
-function consensusN(deltas: usize, ws: usize, w: usize, models: i32, base: usize, normalize: i32, lambda: f64, out: usize, n: i32): i32 {
-  const l = f64x2.splat(lambda);
+/** z of one block of four elements per model (one float32x4 each), for consensusN. */
+const zTable = memory.data(256 * 16, 16);
+
+function consensusN(deltas: usize, scales: usize, w: usize, models: i32, base: usize, normalize: i32, lambda: f32, out: usize, n: i32): i32 {
+  const l = f32x4.splat(lambda);
   let bad = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    let totalLo = f64x2.splat(0);
-    let totalHi = f64x2.splat(0);
+    let total = f32x4.splat(0);
     for (let m = 0; m < models; m++) {
-      const s = f64x2.splat(f64At(ws, m));
-      const d = v128.load(pointer(deltas, m) + at);
-      const zLo = f64x2.mul(s, low(d));
-      const zHi = f64x2.mul(s, high(d));
-      const slot = zTable + (<usize>m << 5);
-      v128.store(slot, zLo);
-      v128.store(slot, zHi, 16);
-      totalLo = f64x2.add(totalLo, zLo);
-      totalHi = f64x2.add(totalHi, zHi);
+      const z = weighted(v128.load(pointer(deltas, m) + at), f32x4.splat(f32At(scales, m)), f32x4.splat(f32At(w, m)));
+      v128.store(zTable + (<usize>m << 4), z);
+      total = f32x4.add(total, z);
     }
-    bad = v128.or(bad, v128.or(nonFinite(totalLo), nonFinite(totalHi)));
-    const upLo = f64x2.ge(totalLo, f64x2.splat(0));
-    const upHi = f64x2.ge(totalHi, f64x2.splat(0));
-    let mixedLo = f64x2.splat(0);
-    let mixedHi = f64x2.splat(0);
-    let divLo = f64x2.splat(0);
-    let divHi = f64x2.splat(0);
+    const flip = flipOf(total);
+    let mixed = f32x4.splat(0);
+    let div = f32x4.splat(0);
     for (let m = 0; m < models; m++) {
-      const wm = f64x2.splat(f64At(w, m));
-      const slot = zTable + (<usize>m << 5);
-      const zLo = v128.load(slot);
-      const zHi = v128.load(slot, 16);
-      const agreeLo = agree(zLo, upLo);
-      const agreeHi = agree(zHi, upHi);
-      mixedLo = f64x2.add(mixedLo, v128.and(zLo, agreeLo));
-      mixedHi = f64x2.add(mixedHi, v128.and(zHi, agreeHi));
-      divLo = f64x2.add(divLo, v128.and(wm, agreeLo));
-      divHi = f64x2.add(divHi, v128.and(wm, agreeHi));
+      const z = v128.load(zTable + (<usize>m << 4));
+      const k = agree(z, flip);
+      mixed = f32x4.add(mixed, v128.and(z, k));
+      div = f32x4.add(div, v128.and(f32x4.splat(f32At(w, m)), k));
     }
-    const r = finish(v128.load(base + at), mixedLo, mixedHi, divLo, divHi, normalize, l);
+    const r = finish(v128.load(base + at), mixed, div, normalize, l);
     bad = v128.or(bad, isNaN4(r));
     v128.store(out + at, r);
   }
@@ -187,26 +165,25 @@ function consensusN(deltas: usize, ws: usize, w: usize, models: i32, base: usize
 
 /**
  * Elements [from, n) one at a time with the definition's branches (the last 0-3 elements), as
- * the loops above: 1 when every total is finite and no output is NaN.
+ * the loops above: 1 when no output is NaN.
  */
-function tail(deltas: usize, ws: usize, w: usize, models: i32, base: usize, normalize: i32, lambda: f64, out: usize, from: i32, n: i32): i32 {
+function tail(deltas: usize, scales: usize, w: usize, models: i32, base: usize, normalize: i32, lambda: f32, out: usize, from: i32, n: i32): i32 {
   let bad = 0;
   for (let i = from; i < n; i++) {
     const at = <usize>i << 2;
-    let total: f64 = 0;
-    for (let m = 0; m < models; m++) total += f64At(ws, m) * <f64>load<f32>(pointer(deltas, m) + at);
-    bad |= <i32>(total - total != 0);
-    let mixed: f64 = 0;
-    let div: f64 = 0;
+    let total: f32 = 0;
+    for (let m = 0; m < models; m++) total += load<f32>(pointer(deltas, m) + at) * f32At(scales, m) * f32At(w, m);
+    let mixed: f32 = 0;
+    let div: f32 = 0;
     for (let m = 0; m < models; m++) {
-      const z = f64At(ws, m) * <f64>load<f32>(pointer(deltas, m) + at);
+      const z = load<f32>(pointer(deltas, m) + at) * f32At(scales, m) * f32At(w, m);
       if (total >= 0 ? z > 0 : z < 0) {
         mixed += z;
-        div += f64At(w, m);
+        div += f32At(w, m);
       }
     }
-    if (normalize && div != 0) mixed /= div;
-    const r = <f32>(<f64>load<f32>(base + at) + mixed * lambda);
+    if (normalize) mixed /= div == 0 ? 1 : div;
+    const r = load<f32>(base + at) + mixed * lambda;
     bad |= <i32>(r != r);
     store<f32>(out + at, r);
   }
