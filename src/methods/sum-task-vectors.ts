@@ -34,13 +34,19 @@ export function sumTaskVectors(deltas: readonly Float32Array[], scales: ArrayLik
   const f = Math.fround;
   const div = f(sum.divisor);
   const lam = f(sum.lambda);
+  // Divisor and lambda 1 (the common case) skip both operations: a float64 division is the
+  // slowest step of the loop, and x / 1 * 1 is x.
+  const plain = div === 1 && lam === 1;
   const ws = sum.weights;
   switch (deltas.length) {
     case 1: {
       const [a] = deltas;
       const wa = f(ws[0]);
       const ka = f(scales[0]);
-      for (let i = 0; i < n; i++) out[i] = base[i] + f(f((0 + f(wa * f(a[i] * ka))) / div) * lam);
+      for (let i = 0; i < n; i++) {
+        const s = 0 + f(wa * f(a[i] * ka));
+        out[i] = base[i] + (plain ? s : f(f(s / div) * lam));
+      }
       return out;
     }
     case 2: {
@@ -49,7 +55,10 @@ export function sumTaskVectors(deltas: readonly Float32Array[], scales: ArrayLik
       const wb = f(ws[1]);
       const ka = f(scales[0]);
       const kb = f(scales[1]);
-      for (let i = 0; i < n; i++) out[i] = base[i] + f(f(f(0 + f(wa * f(a[i] * ka)) + f(wb * f(b[i] * kb))) / div) * lam);
+      for (let i = 0; i < n; i++) {
+        const s = f(0 + f(wa * f(a[i] * ka)) + f(wb * f(b[i] * kb)));
+        out[i] = base[i] + (plain ? s : f(f(s / div) * lam));
+      }
       return out;
     }
     case 3: {
@@ -60,7 +69,10 @@ export function sumTaskVectors(deltas: readonly Float32Array[], scales: ArrayLik
       const ka = f(scales[0]);
       const kb = f(scales[1]);
       const kc = f(scales[2]);
-      for (let i = 0; i < n; i++) out[i] = base[i] + f(f(f(f(0 + f(wa * f(a[i] * ka)) + f(wb * f(b[i] * kb))) + f(wc * f(c[i] * kc))) / div) * lam);
+      for (let i = 0; i < n; i++) {
+        const s = f(f(0 + f(wa * f(a[i] * ka)) + f(wb * f(b[i] * kb))) + f(wc * f(c[i] * kc)));
+        out[i] = base[i] + (plain ? s : f(f(s / div) * lam));
+      }
       return out;
     }
     default: {
@@ -70,7 +82,7 @@ export function sumTaskVectors(deltas: readonly Float32Array[], scales: ArrayLik
       for (let i = 0; i < n; i++) {
         let s = 0;
         for (let m = 0; m < count; m++) s = f(s + f(w[m] * f(deltas[m][i] * k[m])));
-        out[i] = base[i] + f(f(s / div) * lam);
+        out[i] = base[i] + (plain ? s : f(f(s / div) * lam));
       }
       return out;
     }
@@ -88,6 +100,9 @@ export function sumTensorDeltas(tensors: readonly Float32Array[], sum: TaskVecto
   const f = Math.fround;
   const div = f(sum.divisor);
   const lam = f(sum.lambda);
+  // Divisor and lambda 1 (the common case) skip both operations: a float64 division is the
+  // slowest step of the loop, and x / 1 * 1 is x.
+  const plain = div === 1 && lam === 1;
   const ws = sum.weights;
   switch (tensors.length) {
     case 1: {
@@ -95,7 +110,8 @@ export function sumTensorDeltas(tensors: readonly Float32Array[], sum: TaskVecto
       const wa = f(ws[0]);
       for (let i = 0; i < n; i++) {
         const x = base[i];
-        out[i] = x + f(f((0 + f(wa * f(a[i] - x))) / div) * lam);
+        const s = 0 + f(wa * f(a[i] - x));
+        out[i] = x + (plain ? s : f(f(s / div) * lam));
       }
       return out;
     }
@@ -105,7 +121,8 @@ export function sumTensorDeltas(tensors: readonly Float32Array[], sum: TaskVecto
       const wb = f(ws[1]);
       for (let i = 0; i < n; i++) {
         const x = base[i];
-        out[i] = x + f(f(f(0 + f(wa * f(a[i] - x)) + f(wb * f(b[i] - x))) / div) * lam);
+        const s = f(0 + f(wa * f(a[i] - x)) + f(wb * f(b[i] - x)));
+        out[i] = x + (plain ? s : f(f(s / div) * lam));
       }
       return out;
     }
@@ -116,7 +133,8 @@ export function sumTensorDeltas(tensors: readonly Float32Array[], sum: TaskVecto
       const wc = f(ws[2]);
       for (let i = 0; i < n; i++) {
         const x = base[i];
-        out[i] = x + f(f(f(f(0 + f(wa * f(a[i] - x)) + f(wb * f(b[i] - x))) + f(wc * f(c[i] - x))) / div) * lam);
+        const s = f(f(0 + f(wa * f(a[i] - x)) + f(wb * f(b[i] - x))) + f(wc * f(c[i] - x)));
+        out[i] = x + (plain ? s : f(f(s / div) * lam));
       }
       return out;
     }
@@ -127,7 +145,7 @@ export function sumTensorDeltas(tensors: readonly Float32Array[], sum: TaskVecto
         const x = base[i];
         let s = 0;
         for (let m = 0; m < count; m++) s = f(s + f(w[m] * f(tensors[m][i] - x)));
-        out[i] = x + f(f(s / div) * lam);
+        out[i] = x + (plain ? s : f(f(s / div) * lam));
       }
       return out;
     }
