@@ -55,8 +55,8 @@ export function taskVectorCombiner(
   scales: ArrayLike<number>,
   options: CombineOptions,
 ): (vectors: readonly Float32Array[], implicit: boolean, base: Float32Array, dst?: Float32Array) => Float32Array {
+  const ws = weights.map((v, m) => v * scales[m]);
   if (options.consensus) {
-    const ws = weights.map((v, m) => v * scales[m]);
     return (vectors, implicit, base, dst) => {
       if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
       return tiesConsensus(vectors, weights, ws, base, options.normalize, options.lambda, dst);
