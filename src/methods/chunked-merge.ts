@@ -27,12 +27,14 @@ export interface ChunkedMergeSetup<G, P> {
  * bf16 inputs and outputs, decoding, summing and encoding in one pass (wasm/simd-sums.ts). It must
  * give exactly `map`'s bits; test/methods/wasm/fused-sum-kernels.test.ts checks the kernels, and
  * the bf16-only cases of test/merge/merge-paths.test.ts the executor, against the definitions.
- * - "weighted-sum": out = (0 + w0*t0 + w1*t1 + ...) / divisor (weightedAverage).
- * - "tensor-deltas": out = base + (0 + w0*fround(t0 - base) + ...) * scale (sumTensorDeltas).
+ * Both are float32 arithmetic in mergekit's order (f32 below: rounded to float32):
+ * - "weighted-sum": out = f32(0 + f32(w0*t0) + f32(w1*t1) + ...) / divisor (weightedAverage).
+ * - "tensor-deltas": out = base + f32(f32(sum / divisor) * lambda), sum = f32(0 + f32(w0*f32(t0 -
+ *   base)) + ...) (sumTensorDeltas).
  */
 export type FusedSum =
   | { readonly kind: "weighted-sum"; readonly weights: readonly number[]; readonly divisor: number }
-  | { readonly kind: "tensor-deltas"; readonly weights: readonly number[]; readonly scale: number };
+  | { readonly kind: "tensor-deltas"; readonly weights: readonly number[]; readonly divisor: number; readonly lambda: number };
 
 /** Decodes elements [start, start + dst.length) of one input into `dst`. */
 export type ChunkRead = (start: number, dst: Float32Array) => void;

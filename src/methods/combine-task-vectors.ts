@@ -1,10 +1,10 @@
-import { sumTaskVectors, sumTensorDeltas } from "./sum-task-vectors.js";
+import { sumTaskVectors, sumTensorDeltas, type TaskVectorSum } from "./sum-task-vectors.js";
 import { tiesConsensus } from "./ties-consensus.js";
 
 /**
  * The "combine" half of the task-vector family: sum or TIES sign consensus over (sparsified)
- * task vectors, normalisation, lambda, base added back. Float64 accumulators in model order;
- * output float32.
+ * task vectors, normalisation, lambda, base added back. The sum and the consensus are float32 in
+ * mergekit's order (sum-task-vectors.ts, ties-consensus.ts); output float32.
  *
  * Task vectors come either materialised (`deltas[m]`, after sparsification) or implicitly as
  * `tensors[m] - base` when no sparsifier changed anything (density 1, task_arithmetic): then no
@@ -20,14 +20,18 @@ export interface CombineOptions {
   readonly lambda: number;
 }
 
-/** Without consensus, a weight sum this close to 0 is replaced by 1 (mergekit's guard). */
-const WEIGHT_SUM_FLOOR = 1e-8;
+/**
+ * Without consensus, a weight sum this close to 0 is replaced by 1 (mergekit's guard: its float32
+ * sum compared with 1e-8, which torch rounds to float32 for the comparison).
+ */
+const WEIGHT_SUM_FLOOR = Math.fround(1e-8);
 
 /**
  * @param vectors task vectors (`implicit` false) or model tensors (`implicit` true, sum only)
  * @param implicit whether `vectors[m][i] - base[i]` is the task vector
- * @param scales per-model factor applied to the task vector (the L1 rescale), folded in here so the
- *   vectors need no extra write pass; it scales contributions, never the divisor's weights
+ * @param scales per-model factor applied to the task vector (the L1 rescale, a float32), folded in
+ *   here so the vectors need no extra write pass: f32(w * f32(d * k)), the rescaled vector
+ *   weighted as mergekit does it; it scales contributions, never the divisor's weights
  * @param dst receives the result when given (as long as `base`), else a new array is returned
  */
 export function combineTaskVectors(
@@ -51,30 +55,34 @@ export function taskVectorCombiner(
   scales: ArrayLike<number>,
   options: CombineOptions,
 ): (vectors: readonly Float32Array[], implicit: boolean, base: Float32Array, dst?: Float32Array) => Float32Array {
-  const ws = weights.map((v, m) => v * scales[m]);
   if (options.consensus) {
     return (vectors, implicit, base, dst) => {
       if (implicit) throw new RangeError("combineTaskVectors: consensus needs materialised task vectors");
       return tiesConsensus(vectors, weights, scales, base, options.normalize, options.lambda, dst);
     };
   }
-  const { scale } = taskVectorSumFactors(weights, scales, options);
-  return (vectors, implicit, base, dst) => (implicit ? sumTensorDeltas(vectors, ws, base, scale, dst) : sumTaskVectors(vectors, ws, base, scale, dst));
+  const sum = taskVectorSumFactors(weights, options);
+  const unscaled = Array.prototype.every.call(scales, (k: number) => k === 1);
+  return (vectors, implicit, base, dst) => {
+    if (!implicit) return sumTaskVectors(vectors, scales, sum, base, dst);
+    if (!unscaled) throw new RangeError("combineTaskVectors: implicit task vectors cannot be rescaled");
+    return sumTensorDeltas(vectors, sum, base, dst);
+  };
 }
 
 /**
- * The factors of the sum without consensus: out = base + (0 + ws[0]*d0 + ...) * scale, with
- * ws[m] = weights[m] * scales[m] and scale = lambda, divided by the weight sum when normalizing
- * (1 when that sum is about 0).
+ * The factors of the sum without consensus (see sum-task-vectors.ts), all float32: the weights;
+ * the divisor, when normalizing the float32 sum of the weights in model order (1 when it is about
+ * 0), else 1; lambda.
  */
-export function taskVectorSumFactors(weights: readonly number[], scales: ArrayLike<number>, options: CombineOptions): { ws: number[]; scale: number } {
-  const ws = weights.map((v, m) => v * scales[m]);
-  let scale = options.lambda;
+export function taskVectorSumFactors(weights: readonly number[], options: CombineOptions): TaskVectorSum {
+  const f = Math.fround;
+  const w32 = weights.map(f);
+  let divisor = 1;
   if (options.normalize) {
-    let div = 0;
-    for (let m = 0; m < weights.length; m++) div += weights[m];
-    if (Math.abs(div) < WEIGHT_SUM_FLOOR) div = 1;
-    scale /= div;
+    let total = 0;
+    for (const w of w32) total = f(total + w);
+    divisor = Math.abs(total) < WEIGHT_SUM_FLOOR ? 1 : total;
   }
-  return { ws, scale };
+  return { weights: w32, divisor, lambda: f(options.lambda) };
 }

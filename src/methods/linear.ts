@@ -7,7 +7,8 @@ import { weightedAverage } from "./weighted-average.js";
 /**
  * Weighted average of the inputs ("model soup"). `normalize` divides by the weight sum with no
  * zero guard, like mergekit: weights summing to 0 give +-Infinity/NaN. A base model, if any, is just
- * another weighted input.
+ * another weighted input. Float32 arithmetic in mergekit's order (weighted-average.ts): the same
+ * bits as mergekit.
  */
 export const linear = defineMergeMethod({
   name: "linear",
@@ -33,9 +34,10 @@ export const linear = defineMergeMethod({
   },
 });
 
+/** The float32 sum of the float32 weights in model order when normalizing, else 1. */
 function divisor(w: readonly number[], normalize: boolean): number {
   let total = 0;
-  for (let m = 0; m < w.length; m++) total += w[m];
+  for (let m = 0; m < w.length; m++) total = Math.fround(total + Math.fround(w[m]));
   // No zero guard: mergekit divides by the raw sum (Inf/NaN when it is 0).
   return normalize ? total : 1;
 }

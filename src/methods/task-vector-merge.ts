@@ -190,8 +190,8 @@ function chunkedTaskVectorMerge(config: TaskVectorConfig, setup: ChunkedMergeSet
   if (sparsifiesNothing(config, setup.perModel)) {
     if (!config.consensus) {
       // The combiner's sum over implicit task vectors, its factors also declared for the fused kernels.
-      const { ws, scale } = taskVectorSumFactors(weights, weights.map(() => 1), options);
-      return { kind: "elementwise", map: (tensors, base, out) => void sumTensorDeltas(tensors, ws, base!, scale, out), fused: { kind: "tensor-deltas", weights: ws, scale } };
+      const sum = taskVectorSumFactors(weights, options);
+      return { kind: "elementwise", map: (tensors, base, out) => void sumTensorDeltas(tensors, sum, base!, out), fused: { kind: "tensor-deltas", ...sum } };
     }
     const combine = taskVectorCombiner(weights, weights.map(() => 1), options);
     // Consensus reads materialised task vectors: computed per chunk into kernel scratch (the

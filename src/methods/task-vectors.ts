@@ -14,9 +14,14 @@ import { simdAddL1, simdTaskVector, simdTaskVectorL1 } from "./wasm/simd-task-ve
 /** L1 rescale is skipped when either norm is below this (mergekit's constant). */
 const RESCALE_FLOOR = 1e-7;
 
-/** The factor that gives a sparsified task vector its original L1 norm back (1 when either is below 1e-7). */
+/**
+ * The factor that gives a sparsified task vector its original L1 norm back (1 when either is below
+ * 1e-7), rounded to float32: mergekit divides its float32 norms and multiplies the float32 vector
+ * by that float32 ratio. (Its norms are torch's float32 sums, whose order is torch's own; these are
+ * float64 sums, so the factor can differ from mergekit's in the last bit or two.)
+ */
 export function rescaleFactor(before: number, after: number): number {
-  return before >= RESCALE_FLOOR && after >= RESCALE_FLOOR ? before / after : 1;
+  return before >= RESCALE_FLOOR && after >= RESCALE_FLOOR ? Math.fround(before / after) : 1;
 }
 
 /** `sum + |values[0]| + ... + |values[length - 1]|` in float64, index order. */

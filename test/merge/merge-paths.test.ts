@@ -45,6 +45,8 @@ const recipes: Record<string, string> = {
   // bf16 models only: linear and task arithmetic then run fused from bf16 to bf16 (FusedSum).
   linear_bf16: "merge_method: linear\nmodels:\n  - model: base\n    parameters: {weight: 0.5}\n  - model: a\n    parameters: {weight: 0.3}\n  - model: c\n    parameters: {weight: 0.2}\n",
   task_arithmetic_bf16: "merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 0.7}\n  - model: c\n    parameters: {weight: -0.5}\n",
+  // The fused sum's divisor and lambda (normalize, lambda != 1).
+  task_arithmetic_bf16_normalized: "merge_method: task_arithmetic\nbase_model: base\nparameters: {normalize: true, lambda: 0.8}\nmodels:\n  - model: a\n    parameters: {weight: 0.7}\n  - model: c\n    parameters: {weight: 0.3}\n",
   della: "merge_method: della\nbase_model: base\nseed: 3\nmodels:\n  - model: a\n    parameters: {weight: 0.7, density: 0.5}\n  - model: b\n    parameters: {weight: 0.5, density: 0.5}\n",
 };
 

@@ -11,6 +11,25 @@ beforeAll(async () => {
   tensors = await loadTensors();
 });
 
+/**
+ * Methods whose arithmetic is mergekit's own (float32, in its order of operations): their output
+ * must be mergekit's bit for bit, beyond the tolerance. Except a rescale over recorded masks: the
+ * L1 norms behind the factor are float64 sums here, torch's float32 sums in mergekit (in torch's
+ * own order), so the float32 factor may differ in its last bit or two (rescaleFactor).
+ */
+const BIT_EXACT_METHODS = new Set(["linear", "task_arithmetic", "dare_linear", "breadcrumbs", "della_linear"]);
+const bitExact = (c: (typeof cases)[number]) => BIT_EXACT_METHODS.has(c.method) && !(c.masks && c.resolved_params.global.rescale === true);
+
+/** The first element whose bits differ (NaN matches any NaN), or undefined. */
+function firstBitMismatch(actual: Float32Array, expected: Float32Array): string | undefined {
+  if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
+  for (let i = 0; i < expected.length; i++) {
+    if (Object.is(actual[i], expected[i]) || (Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) continue;
+    return `element ${i}: got ${actual[i]}, expected ${expected[i]}`;
+  }
+  return undefined;
+}
+
 const never = () => {
   throw new Error("deterministic case drew a random number");
 };
@@ -40,6 +59,13 @@ describe.each(cases.map((c) => [c.id, c] as const))("%s", (_id, c) => {
     expect(out.length).toBe(c.shape.reduce((a, b) => a * b, 1));
     expect(firstMismatch(out, tensors.get(c.expected!)!, c.rtol, c.atol)).toBeUndefined();
   });
+
+  if (bitExact(c)) {
+    it("gives mergekit's float32 bits exactly, every element", () => {
+      const { input } = caseCall(method, c, tensors, never, true);
+      expect(firstBitMismatch(method.merge(input), tensors.get(c.expected!)!)).toBeUndefined();
+    });
+  }
 
   if (c.probs) {
     it("computes della's keep probabilities as mergekit", () => {

@@ -20,11 +20,11 @@ export interface KernelExports {
   encodeBf16(src: number, dst: number, n: number): number;
   encodeF16(src: number, dst: number, n: number): number;
   weightedSum(tensors: number, weights: number, models: number, divisor: number, out: number, n: number): number;
-  sumTaskVectors(deltas: number, ws: number, models: number, base: number, scale: number, out: number, n: number): number;
-  sumTensorDeltas(tensors: number, ws: number, models: number, base: number, scale: number, out: number, n: number): number;
+  sumTaskVectors(deltas: number, ws: number, scales: number, models: number, base: number, divisor: number, lambda: number, out: number, n: number): number;
+  sumTensorDeltas(tensors: number, ws: number, models: number, base: number, divisor: number, lambda: number, out: number, n: number): number;
   mix(v0: number, v1: number, a: number, b: number, out: number, n: number): number;
   weightedSumBf16(tensors: number, weights: number, models: number, divisor: number, out: number, n: number): number;
-  sumTensorDeltasBf16(tensors: number, ws: number, models: number, base: number, scale: number, out: number, n: number): number;
+  sumTensorDeltasBf16(tensors: number, ws: number, models: number, base: number, divisor: number, lambda: number, out: number, n: number): number;
   tiesConsensus(deltas: number, scales: number, w: number, models: number, base: number, normalize: number, lambda: number, out: number, n: number): number;
   taskVector(x: number, base: number, out: number, n: number): number;
   taskVectorL1(x: number, base: number, out: number, n: number, sum: number): number;

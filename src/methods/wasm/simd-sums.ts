@@ -1,25 +1,32 @@
 import type { FusedSum } from "../chunked-merge.js";
+import type { TaskVectorSum } from "../sum-task-vectors.js";
 import { MAX_KERNEL_MODELS, allInKernelMemory, doubleTableOf, inKernelMemory, pointerTableOf, simdKernels } from "./simd-kernels.js";
 
 /**
- * The weighted sums of the linear and task-vector merges on the SIMD kernels. Each returns true
- * when it filled `out`; false when the caller's TypeScript loop must run instead (no kernels, an
- * array outside their memory, or an output the kernel cannot vouch for: NaN).
+ * The weighted sums of the linear and task-vector merges on the SIMD kernels, in float32 as their
+ * TypeScript loops. Each returns true when it filled `out`; false when the caller's TypeScript
+ * loop must run instead (no kernels, an array outside their memory, or an output the kernel
+ * cannot vouch for: NaN).
  */
 
-/** weightedAverage: out = (0 + w0*t0 + ...) / divisor. */
+/** weightedAverage: out = f32(0 + f32(w0*t0) + ...) / divisor. */
 export function simdWeightedSum(tensors: readonly Float32Array[], weights: readonly number[], divisor: number, out: Float32Array): boolean {
   const k = simdKernels();
   if (!k || tensors.length > MAX_KERNEL_MODELS || !inKernelMemory(k, out) || !allInKernelMemory(k, tensors)) return false;
   return k.exports.weightedSum(pointerTableOf(k, tensors), doubleTableOf(k, 0, weights), tensors.length, divisor, out.byteOffset, out.length) === 1;
 }
 
-/** sumTaskVectors (`implicit` false) or sumTensorDeltas (true): out = base + (0 + ws0*d0 + ...) * scale. */
-export function simdTaskVectorSum(vectors: readonly Float32Array[], implicit: boolean, ws: readonly number[], base: Float32Array, scale: number, out: Float32Array): boolean {
+/**
+ * sumTaskVectors (`scales` given: materialised task vectors and their rescale factors) or
+ * sumTensorDeltas (`scales` undefined: model tensors, task vectors implicit).
+ */
+export function simdTaskVectorSum(vectors: readonly Float32Array[], scales: ArrayLike<number> | undefined, sum: TaskVectorSum, base: Float32Array, out: Float32Array): boolean {
   const k = simdKernels();
   if (!k || vectors.length > MAX_KERNEL_MODELS || !inKernelMemory(k, out) || !inKernelMemory(k, base) || !allInKernelMemory(k, vectors)) return false;
-  const sum = implicit ? k.exports.sumTensorDeltas : k.exports.sumTaskVectors;
-  return sum(pointerTableOf(k, vectors), doubleTableOf(k, 0, ws), vectors.length, base.byteOffset, scale, out.byteOffset, out.length) === 1;
+  const pointers = pointerTableOf(k, vectors);
+  const ws = doubleTableOf(k, 0, sum.weights);
+  if (scales === undefined) return k.exports.sumTensorDeltas(pointers, ws, vectors.length, base.byteOffset, sum.divisor, sum.lambda, out.byteOffset, out.length) === 1;
+  return k.exports.sumTaskVectors(pointers, ws, doubleTableOf(k, 1, scales), vectors.length, base.byteOffset, sum.divisor, sum.lambda, out.byteOffset, out.length) === 1;
 }
 
 /**
@@ -36,7 +43,7 @@ export function simdFusedSumBf16(fused: FusedSum, inputs: ArrayLike<number>, out
   for (let m = 0; m < models; m++) table[m] = inputs[m];
   const weights = doubleTableOf(k, 0, fused.weights);
   if (fused.kind === "weighted-sum") return k.exports.weightedSumBf16(k.pointerTable, weights, models, fused.divisor, out, n) === 1;
-  return k.exports.sumTensorDeltasBf16(k.pointerTable, weights, models, inputs[models], fused.scale, out, n) === 1;
+  return k.exports.sumTensorDeltasBf16(k.pointerTable, weights, models, inputs[models], fused.divisor, fused.lambda, out, n) === 1;
 }
 
 /** slerp's mix: out = a*v0 + b*v1. */

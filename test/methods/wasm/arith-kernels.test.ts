@@ -23,6 +23,12 @@ import { NUM_RUNS, caseArb, hasNaN, kernelDoubles, kernelFloats, kernelOut, outc
 
 useKernels();
 
+/**
+ * A divisor or lambda: any scalar, or (more often) an ordinary one, exactly 1 included (which the
+ * kernels skip): an infinite, huge or tiny one would hide the sum's bits.
+ */
+const factorArb = fc.oneof(scalarArb, fc.constantFrom(1, -1, 0.8, 1 / 3, -2.5), fc.double({ min: 0.1, max: 4, noNaN: true }));
+
 describe("weighted-sum kernels", () => {
   it("weightedSum gives weightedAverage's bits for 1-256 models, declining exactly when an output is NaN", () => {
     const seen = outcomes("weightedSum");
@@ -47,23 +53,25 @@ describe("weighted-sum kernels", () => {
 
   for (const implicit of [false, true]) {
     const name = implicit ? "sumTensorDeltas" : "sumTaskVectors";
-    const ts = implicit ? sumTensorDeltas : sumTaskVectors;
     it(`${name}'s kernel gives its bits for 1-256 models, declining exactly when an output is NaN`, () => {
       const seen = outcomes(name);
       fc.assert(
-        fc.property(caseArb, scalarArb, (c, scale) => {
+        fc.property(caseArb, factorArb, factorArb, (c, divisor, lambda) => {
           resetKernelScratch();
           const r = seededRandom(c.seed);
           const vectors = Array.from({ length: c.models }, () => kernelFloats(c.n, r, c.mix));
           const base = kernelFloats(c.n, r, c.mix);
-          const ws = weightsOf(c, r);
-          const expected = ts(vectors.map(plainCopy), ws, plainCopy(base), scale);
+          const sum = { weights: weightsOf(c, r), divisor, lambda };
+          // Rescale factors: all 1 (nothing rescaled), or arbitrary values.
+          const scales = r.next() < 0.3 ? sum.weights.map(() => 1) : weightsOf(c, r);
+          const run = (v: readonly Float32Array[], b: Float32Array, dst?: Float32Array) => (implicit ? sumTensorDeltas(v, sum, b, dst) : sumTaskVectors(v, scales, sum, b, dst));
+          const expected = run(vectors.map(plainCopy), plainCopy(base));
           const out = kernelOut(c.n);
-          const done = simdTaskVectorSum(vectors, implicit, ws, base, scale, out);
+          const done = simdTaskVectorSum(vectors, implicit ? undefined : scales, sum, base, out);
           seen.record(done);
           expect(done).toBe(!hasNaN(expected));
           if (done) expectSameFloatBits(out, expected, name);
-          expectSameFloats(ts(vectors, ws, base, scale, kernelOut(c.n)), expected, `${name} on kernel arrays`);
+          expectSameFloats(run(vectors, base, kernelOut(c.n)), expected, `${name} on kernel arrays`);
         }),
         { numRuns: NUM_RUNS },
       );
@@ -79,8 +87,9 @@ describe("weighted-sum kernels", () => {
     const weights = tensors.map(() => 1);
     expect(simdWeightedSum(tensors.slice(0, 256), weights, 1, kernelOut(5))).toBe(true);
     expect(simdWeightedSum(tensors, weights, 1, kernelOut(5))).toBe(false);
-    expect(simdTaskVectorSum(tensors, false, weights, tensors[0], 1, kernelOut(5))).toBe(false);
-    expect(simdTaskVectorSum(tensors, true, weights, tensors[0], 1, kernelOut(5))).toBe(false);
+    const sum = { weights, divisor: 1, lambda: 1 };
+    expect(simdTaskVectorSum(tensors, weights, sum, tensors[0], kernelOut(5))).toBe(false);
+    expect(simdTaskVectorSum(tensors, undefined, sum, tensors[0], kernelOut(5))).toBe(false);
   });
 });
 

@@ -19,6 +19,12 @@ import { NUM_RUNS, caseArb, hasNaN, inKernels, outcomes, scalarArb, useKernels, 
 
 useKernels();
 
+/**
+ * A divisor or lambda: any scalar, or (more often) an ordinary one, exactly 1 included (which the
+ * kernels skip): an infinite, huge or tiny one would hide the sum's bits.
+ */
+const factorArb = fc.oneof(scalarArb, fc.constantFrom(1, -1, 0.8, 1 / 3, -2.5), fc.double({ min: 0.1, max: 4, noNaN: true }));
+
 /** `n` bf16 values in kernel scratch: the high halves of float32 values of the mix. */
 function kernelBf16(n: number, r: SeededRandom, mix: FloatMix): Uint16Array {
   const bytes = inKernels(scratchBytes(2 * n));
@@ -40,15 +46,15 @@ describe("fused bf16 sum kernels", () => {
     it(`${kind}: bf16 in, bf16 out, the bits of decode + sum + encode, declining exactly on a NaN/Inf input or a NaN output`, () => {
       const seen = outcomes(kind);
       fc.assert(
-        fc.property(caseArb, scalarArb, (c, scalar) => {
+        fc.property(caseArb, factorArb, factorArb, (c, scalar, lambda) => {
           resetKernelScratch();
           const r = seededRandom(c.seed);
           const tensors = Array.from({ length: c.models }, () => kernelBf16(c.n, r, c.mix));
           const base = kernelBf16(c.n, r, c.mix);
           const weights = weightsOf(c, r);
           const decoded = tensors.map((t) => bf16ToF32(t));
-          const sum = kind === "weighted-sum" ? weightedAverage(decoded, weights, scalar) : sumTensorDeltas(decoded, weights, bf16ToF32(base), scalar);
-          const fused: FusedSum = kind === "weighted-sum" ? { kind, weights, divisor: scalar } : { kind, weights, scale: scalar };
+          const fused: FusedSum = kind === "weighted-sum" ? { kind, weights, divisor: scalar } : { kind, weights, divisor: scalar, lambda };
+          const sum = fused.kind === "weighted-sum" ? weightedAverage(decoded, weights, scalar) : sumTensorDeltas(decoded, fused, bf16ToF32(base));
           const addresses = [...tensors, ...(kind === "tensor-deltas" ? [base] : [])].map((t) => t.byteOffset);
           const out = kernelBf16(c.n, r, { edge: 0, nonFinite: 0.5 });
           const done = simdFusedSumBf16(fused, addresses, out.byteOffset, c.n);
@@ -74,11 +80,12 @@ describe("fused bf16 sum kernels", () => {
     // 1.01171875 is float32 0x3f818000: exactly halfway, with an odd last kept bit: rounds up.
     expect(simdFusedSumBf16({ kind: "weighted-sum", weights: [1.01171875], divisor: 1 }, [a.byteOffset], out.byteOffset, 11)).toBe(true);
     expect([...out]).toEqual(new Array(11).fill(0x3f82));
-    // Deltas: 1 + 1.0234375 * (3 - 1) * 0.5 = 2.0234375, float32 0x40018000: halfway, odd: up.
+    // Deltas: 1 + 1.0234375 * (3 - 1) / 4 * 2 = 2.0234375, float32 0x40018000: halfway, odd: up.
     a.fill(0x4040);
-    expect(simdFusedSumBf16({ kind: "tensor-deltas", weights: [1.0234375], scale: 0.5 }, [a.byteOffset, base.byteOffset], out.byteOffset, 11)).toBe(true);
+    const sum = { kind: "tensor-deltas", weights: [1.0234375], divisor: 4, lambda: 2 } as const;
+    expect(simdFusedSumBf16(sum, [a.byteOffset, base.byteOffset], out.byteOffset, 11)).toBe(true);
     expect([...out]).toEqual(new Array(11).fill(0x4002));
-    expectSameHalves(out, f32ToBf16(sumTensorDeltas([bf16ToF32(a)], [1.0234375], bf16ToF32(base), 0.5)), "tensor-deltas ties");
+    expectSameHalves(out, f32ToBf16(sumTensorDeltas([bf16ToF32(a)], sum, bf16ToF32(base))), "tensor-deltas ties");
   });
 
   it("decline an infinite base even when the output is Inf rather than NaN (SIMD lane and tail)", () => {
@@ -88,7 +95,7 @@ describe("fused bf16 sum kernels", () => {
       const [a, base, out] = bytes.map((b) => new Uint16Array(b.buffer, b.byteOffset, 11).fill(0x3f80));
       base[at] = 0x7f80;
       // 1 - Inf = -Inf, times -1: base + Inf = Inf.
-      expect(simdFusedSumBf16({ kind: "tensor-deltas", weights: [1], scale: -1 }, [a.byteOffset, base.byteOffset], out.byteOffset, 11)).toBe(false);
+      expect(simdFusedSumBf16({ kind: "tensor-deltas", weights: [1], divisor: 1, lambda: -1 }, [a.byteOffset, base.byteOffset], out.byteOffset, 11)).toBe(false);
       base[at] = 0x3f80;
       a[at] = 0xff80;
       expect(simdFusedSumBf16({ kind: "weighted-sum", weights: [1], divisor: 1 }, [a.byteOffset], out.byteOffset, 11)).toBe(false);
