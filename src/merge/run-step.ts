@@ -67,21 +67,25 @@ async function runElementwise(task: StepTask, form: Extract<ChunkedMerge, { kind
   // block merges in one fused call.
   const block = inputs[0].blockElements;
   const fused = fusedBlocks(task, form, all, inputs, block);
-  merging: for (let from = start; from < end; from += block) {
-    const to = Math.min(end, from + block);
-    // Inputs are read a block ahead, in the background, while this block merges.
-    for (let i = 0; i < inputs.length; i++) if (!inputs[i].has(from, to)) await inputs[i].ready(from, to, end);
-    if (fused?.(from, to - from)) continue;
-    for (let at = from; at < to; at += size) {
-      const length = Math.min(size, to - at);
-      const views = length === size ? full : full.map((b) => b.subarray(0, length));
-      for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;
-      // Refused: stop merging (the output is dropped), count what the whole range holds.
-      if (flagged && task.nonFinite === "error") break merging;
-      const out = views[all.length];
-      form.map(length === size ? fullTensors : views.slice(0, models), task.base ? views[models] : undefined, out);
-      encode(at, out);
+  try {
+    merging: for (let from = start; from < end; from += block) {
+      const to = Math.min(end, from + block);
+      // Inputs are read a block ahead, in the background, while this block merges.
+      for (let i = 0; i < inputs.length; i++) if (!inputs[i].has(from, to)) await inputs[i].ready(from, to, end);
+      if (fused?.(from, to - from)) continue;
+      for (let at = from; at < to; at += size) {
+        const length = Math.min(size, to - at);
+        const views = length === size ? full : full.map((b) => b.subarray(0, length));
+        for (let i = 0; i < all.length; i++) if (!decoders[i](at, views[i])) flagged = true;
+        // Refused: stop merging (the output is dropped), count what the whole range holds.
+        if (flagged && task.nonFinite === "error") break merging;
+        const out = views[all.length];
+        form.map(length === size ? fullTensors : views.slice(0, models), task.base ? views[models] : undefined, out);
+        encode(at, out);
+      }
     }
+  } catch (error) {
+    return refusalFirst(error, task, all, inputs);
   }
   return { nonFinite: flagged ? countAll(all, inputs, start, end) : [] };
 }
@@ -144,7 +148,7 @@ function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" 
       random: createRandom(task.seed),
     });
   } catch (error) {
-    if (error !== REFUSED) throw error;
+    if (error !== REFUSED) return refusalFirst(error, task, all, inputs);
   }
   if (!flagged) {
     for (let i = 0; i < all.length; i++) if (checked[i] < count && scanNonFinite(all[i].dtype, inputs[i], checked[i], count, i)) flagged = true;
@@ -154,6 +158,18 @@ function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" 
 
 /** Thrown through a method's passes when an input holds NaN/Inf and they are refused. */
 const REFUSED = Symbol("refused: NaN/Inf in an input");
+
+/**
+ * A task that failed part-way (typically an output Q8_0 cannot hold: NaN from 0/0) while NaN/Inf
+ * inputs are refused: when an input of the tensor holds NaN/Inf anywhere, the refusal is the
+ * answer, as on the whole-tensor path, which checks every input before it merges. The task then
+ * reports what its own range holds (perhaps nothing: another part of the step reports it).
+ */
+function refusalFirst(error: unknown, task: StepTask, all: readonly EncodedTensor[], inputs: readonly InputBlocks[]): StepResult {
+  const count = task.shape.reduce((a, b) => a * b, 1);
+  if (task.nonFinite !== "error" || countAll(all, inputs, 0, count).length === 0) throw error;
+  return { nonFinite: countAll(all, inputs, task.range[0], task.range[1]) };
+}
 
 /** NaN/Inf in elements [start, end) of each input. */
 function countAll(all: readonly EncodedTensor[], inputs: readonly InputBlocks[], start: number, end: number): NonFiniteCount[] {
