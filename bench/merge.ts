@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- merge`: merges three synthetic ~1B-parameter bf16 llama-shaped models with
  * linear, task_arithmetic, ties, dare_ties and slerp, on 1 and 2 worker threads, each in a fresh
- * child process so its peak RSS is its own. The baseline, measured in the same run, is a copy:
- * read every input tensor and write an output of the same size, with no maths (the I/O limit; see
+ * child process so its peak RSS is its own, running the build in dist/ (made first) as users do.
+ * The baseline, measured in the same run, is a copy: read every input tensor and write an output
+ * of the same size, with no maths (the I/O limit; see
  * bench/merge/child.ts for `copy`, the tighter `copy-blocks` (also a ratio column) and the older,
  * slower `copy-fresh`).
  *
@@ -90,6 +91,8 @@ export default async function main(args: string[]): Promise<void> {
     for (const [name, yaml] of Object.entries(METHODS)) await writeFile(join(dir, `${name}.yaml`), yaml);
     console.log("");
 
+    // The children run the build (dist/), as users do: build it from the current sources first.
+    execFileSync("npm", ["run", "build"], { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: "ignore" });
     const child = fileURLToPath(new URL("./merge/child.ts", import.meta.url));
     const runChild = (mode: string, threads: number): ChildResult => {
       const load = loadavg()[0];

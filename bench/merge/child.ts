@@ -13,9 +13,14 @@
  */
 import { open, readFile, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { merge, parseRecipe } from "../../src/index.js";
-import { readRawInto } from "../../src/tensor/read-raw-into.js";
-import { openHfCheckpoint, createSafetensorsSink } from "../../src/tensor/safetensors/index.js";
+
+// smelt as users run it: the build in dist/ (bench/merge.ts builds it first). Under tsx, src/ would
+// run too, but every worker thread would then compile TypeScript at start-up, a cost users never
+// pay, which grows with the thread count. Types come from src/, which dist/ is compiled from.
+const dist = new URL("../../dist/", import.meta.url);
+const { merge, parseRecipe } = (await import(new URL("index.js", dist).href)) as typeof import("../../src/index.js");
+const { readRawInto } = (await import(new URL("tensor/read-raw-into.js", dist).href)) as typeof import("../../src/tensor/read-raw-into.js");
+const { openHfCheckpoint, createSafetensorsSink } = (await import(new URL("tensor/safetensors/index.js", dist).href)) as typeof import("../../src/tensor/safetensors/index.js");
 
 const [mode, dir, threadsText] = process.argv.slice(2);
 const threads = Number(threadsText);

@@ -10,6 +10,7 @@ import { addNonFinite, nonFiniteWarnings } from "./non-finite.js";
 import type { OpenedModels } from "./open-recipe-models.js";
 import { chunkedForm } from "./run-step.js";
 import { streamParts, type PartStream } from "./part-stream.js";
+import { createTaskGate } from "./task-gate.js";
 import type { EncodedTensor, StepPath, StepResult, StepTask } from "./step-task.js";
 
 export interface WrittenTensor {
@@ -92,6 +93,8 @@ export async function* runPlan(args: {
   const maxJobs = 4 + 4 * pool.threads;
   // Parts of a streamed step merged ahead of the writer: one per thread and one more.
   const partWindow = pool.threads + 1;
+  // Other steps take their buffers only when a worker is (nearly) free for them: one per thread and one more.
+  const gate = createTaskGate(Math.max(1, pool.threads) + 1);
   const prepared = plan.steps.map(prepare);
   const order = launchOrder(prepared, pool.threads);
   // In flight, in plan order (the order outputs are written in).
@@ -175,6 +178,16 @@ export async function* runPlan(args: {
   }
 
   async function start(p: PreparedStep): Promise<Outcome> {
+    if (p.streamed) return startUngated(p);
+    await gate.enter();
+    try {
+      return await startUngated(p);
+    } finally {
+      gate.leave();
+    }
+  }
+
+  async function startUngated(p: PreparedStep): Promise<Outcome> {
     const held: Uint8Array[] = [];
     const giveBack = () => held.forEach((b) => pool.buffers.release(b));
     const step = p.step;
