@@ -6,7 +6,7 @@
 // TypeScript encoder). Tensors are tables of u32 pointers to bf16 values; weights float64 tables,
 // rounded to float32 here. A divisor or lambda of exactly 1 is skipped (the identity on non-NaN).
 import { roundBf16 } from "./codecs";
-import { f64At, pointer } from "./lanes";
+import { divideScale, divideScale1, f64At, pointer } from "./lanes";
 
 /** out = bf16(f32(0 + f32(w0*t0) + f32(w1*t1) + ...) / divisor) over bf16 tensors t: weightedSum. */
 export function weightedSumBf16(tensors: usize, weights: usize, models: i32, divisor: f64, out: usize, n: i32): i32 {
@@ -81,14 +81,8 @@ export function sumTensorDeltasBf16(tensors: usize, ws: usize, models: i32, base
       s0 = f32x4.add(s0, f32x4.mul(w, f32x4.sub(i32x4.shl(i32x4.extend_low_i16x8_u(v), 16), bx)));
       s1 = f32x4.add(s1, f32x4.mul(w, f32x4.sub(i32x4.shl(i32x4.extend_high_i16x8_u(v), 16), by)));
     }
-    if (normalize) {
-      s0 = f32x4.div(s0, div);
-      s1 = f32x4.div(s1, div);
-    }
-    if (scaled) {
-      s0 = f32x4.mul(s0, lam);
-      s1 = f32x4.mul(s1, lam);
-    }
+    s0 = divideScale(s0, normalize, div, scaled, lam);
+    s1 = divideScale(s1, normalize, div, scaled, lam);
     const r = f32x4.add(bx, s0);
     const q = f32x4.add(by, s1);
     nan = v128.or(nan, v128.or(f32x4.ne(r, r), f32x4.ne(q, q)));
@@ -106,8 +100,7 @@ export function sumTensorDeltasBf16(tensors: usize, ws: usize, models: i32, base
       tail |= <i32>((h & 0x7f80) == 0x7f80);
       s += <f32>f64At(ws, m) * (reinterpret<f32>(h << 16) - x);
     }
-    if (normalize) s /= d;
-    if (scaled) s *= l;
+    s = divideScale1(s, normalize, d, scaled, l);
     const r = x + s;
     tail |= <i32>(r != r);
     store<u16>(out + at, <u16>bf16Bits(r));

@@ -35,3 +35,24 @@
 @inline export function f64At(table: usize, m: i32): f64 {
   return load<f64>(table + (<usize>m << 3));
 }
+
+/**
+ * A sum's last two steps: divided by the divisor, then times lambda, each skipped when it is 1
+ * (x / 1 * 1 is x, so the bits are the same either way).
+ */
+// @ts-ignore: decorator
+@inline export function divideScale(s: v128, normalize: bool, divisor: v128, scaled: bool, lambda: v128): v128 {
+  let r = s;
+  if (normalize) r = f32x4.div(r, divisor);
+  if (scaled) r = f32x4.mul(r, lambda);
+  return r;
+}
+
+/** divideScale of one value. */
+// @ts-ignore: decorator
+@inline export function divideScale1(s: f32, normalize: bool, divisor: f32, scaled: bool, lambda: f32): f32 {
+  let r = s;
+  if (normalize) r /= divisor;
+  if (scaled) r *= lambda;
+  return r;
+}

@@ -5,7 +5,7 @@
 // runs the TypeScript loop instead). Tensors are passed as tables of u32 pointers, weights (and
 // scales) as float64 tables whose values are rounded to float32 here, as the loops round them.
 // A divisor or lambda of exactly 1 is skipped: x / 1 and x * 1 are x for every non-NaN x.
-import { f64At, high, isNaN4, low, narrow, pointer } from "./lanes";
+import { divideScale, divideScale1, f64At, high, isNaN4, low, narrow, pointer } from "./lanes";
 
 /** Entry `m` of a float64 table rounded to float32 (nearest even, as Math.fround). */
 // @ts-ignore: decorator
@@ -75,14 +75,8 @@ export function sumTaskVectors(deltas: usize, ws: usize, scales: usize, models: 
       s0 = f32x4.add(s0, f32x4.mul(w, f32x4.mul(v128.load(p), k)));
       s1 = f32x4.add(s1, f32x4.mul(w, f32x4.mul(v128.load(p, 16), k)));
     }
-    if (normalize) {
-      s0 = f32x4.div(s0, div);
-      s1 = f32x4.div(s1, div);
-    }
-    if (scaled) {
-      s0 = f32x4.mul(s0, lam);
-      s1 = f32x4.mul(s1, lam);
-    }
+    s0 = divideScale(s0, normalize, div, scaled, lam);
+    s1 = divideScale(s1, normalize, div, scaled, lam);
     const r0 = f32x4.add(v128.load(base + at), s0);
     const r1 = f32x4.add(v128.load(base + at, 16), s1);
     nan = v128.or(nan, v128.or(isNaN4(r0), isNaN4(r1)));
@@ -94,8 +88,7 @@ export function sumTaskVectors(deltas: usize, ws: usize, scales: usize, models: 
     const at = <usize>i << 2;
     let s: f32 = 0;
     for (let m = 0; m < models; m++) s += f32At(ws, m) * (load<f32>(pointer(deltas, m) + at) * f32At(scales, m));
-    if (normalize) s /= d;
-    if (scaled) s *= l;
+    s = divideScale1(s, normalize, d, scaled, l);
     const r = load<f32>(base + at) + s;
     tail |= <i32>(r != r);
     store<f32>(out + at, r);
@@ -125,14 +118,8 @@ export function sumTensorDeltas(tensors: usize, ws: usize, models: i32, base: us
       s0 = f32x4.add(s0, f32x4.mul(w, f32x4.sub(v128.load(p), b0)));
       s1 = f32x4.add(s1, f32x4.mul(w, f32x4.sub(v128.load(p, 16), b1)));
     }
-    if (normalize) {
-      s0 = f32x4.div(s0, div);
-      s1 = f32x4.div(s1, div);
-    }
-    if (scaled) {
-      s0 = f32x4.mul(s0, lam);
-      s1 = f32x4.mul(s1, lam);
-    }
+    s0 = divideScale(s0, normalize, div, scaled, lam);
+    s1 = divideScale(s1, normalize, div, scaled, lam);
     const r0 = f32x4.add(b0, s0);
     const r1 = f32x4.add(b1, s1);
     nan = v128.or(nan, v128.or(isNaN4(r0), isNaN4(r1)));
@@ -145,8 +132,7 @@ export function sumTensorDeltas(tensors: usize, ws: usize, models: i32, base: us
     const x = load<f32>(base + at);
     let s: f32 = 0;
     for (let m = 0; m < models; m++) s += f32At(ws, m) * (load<f32>(pointer(tensors, m) + at) - x);
-    if (normalize) s /= d;
-    if (scaled) s *= l;
+    s = divideScale1(s, normalize, d, scaled, l);
     const r = x + s;
     tail |= <i32>(r != r);
     store<f32>(out + at, r);
