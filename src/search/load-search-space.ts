@@ -38,6 +38,8 @@ function resolveRef(ref: ModelRef, dir: string): ModelRef {
 }
 
 function defaultName(ref: ModelRef): string {
+  // base+adapter: named after the adapter (several adapters of one base are the usual case).
+  if (ref.adapter !== undefined) return defaultName(ref.adapter);
   const own = ref.kind === "path" ? basename(ref.path).replace(/\.(gguf|safetensors)$/i, "") : (ref.repo.split("/").pop() ?? ref.repo);
   return own.replace(/[^A-Za-z0-9_.-]/g, "_") || "model";
 }

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { SmeltError } from "../../errors.js";
 import { openModel } from "../../merge/index.js";
 import { layerIndexOf } from "../../arch/layer-index.js";
@@ -83,7 +84,12 @@ async function prepareSpace(pinned: PinnedModels): Promise<SearchSpace> {
   const local = (ref: string) => pinned.local.get(ref) ?? ref;
   const kinds = new Set<SearchModelKind>();
   for (const ref of refs) {
-    const kind = searchModelKind(local(ref));
+    const [path, adapter] = local(ref).split("+");
+    const kind = searchModelKind(path);
+    if (adapter !== undefined) {
+      if (kind !== "hf") throw new SmeltError("search-models", `${ref}: a LoRA adapter applies to an HF checkpoint folder (its tensor names are Hugging Face's), and ${path} is not one`);
+      if (!existsSync(join(adapter, "adapter_config.json"))) throw new SmeltError("search-models", `${ref}: ${adapter} is not a PEFT adapter folder (no adapter_config.json)`);
+    }
     if (kind === undefined) {
       throw new SmeltError(
         "search-models",
@@ -95,7 +101,7 @@ async function prepareSpace(pinned: PinnedModels): Promise<SearchSpace> {
   if (kinds.size > 1) {
     throw new SmeltError("search-models", `the search space mixes GGUF files and HF folders (${refs.join(", ")}); their tensor names differ, so merge models of one kind`);
   }
-  if (kinds.has("hf")) for (const ref of refs) await readHfConversion(local(ref));
+  if (kinds.has("hf")) for (const ref of refs) await readHfConversion(local(ref).split("+")[0]);
   const probe = await openModel(local(space.base_model ?? refs[0]), process.cwd());
   try {
     const layers = new Set(probe.source.list().map((t) => layerIndexOf(t.name)).filter((l) => l !== undefined));

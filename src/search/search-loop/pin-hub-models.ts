@@ -37,40 +37,47 @@ export interface PinHubModelsOptions {
  */
 export async function pinHubModels(space: SearchSpace, options: PinHubModelsOptions = {}): Promise<PinnedModels> {
   const refs = [...space.models.map((m) => m.model), ...(space.base_model !== undefined ? [space.base_model] : [])];
-  for (const ref of refs) {
-    if (ref.includes("+")) {
-      throw new SmeltError(
-        "search-models",
-        `${ref}: a search space cannot name base+adapter (reference rows are scored from one converted checkpoint); merge the adapter into its base first (smelt merge ... -o folder) and name that folder`,
-      );
-    }
-  }
   const hub = options.hub ?? {};
-  const pinned = new Map<string, { ref: string; local: string; pin?: HubPin }>();
-  for (const ref of refs) {
-    if (pinned.has(ref)) continue;
+  // Each side of a reference (a model, or a `base+adapter`'s base and adapter) pinned once.
+  const sides = new Map<string, { ref: string; local: string; pin?: HubPin }>();
+  const pinSide = async (ref: string, role: "model" | "adapter") => {
+    const known = sides.get(ref);
+    if (known) return known;
+    const side = await pinOne(ref, role);
+    sides.set(ref, side);
+    return side;
+  };
+  const pinOne = async (ref: string, role: "model" | "adapter"): Promise<{ ref: string; local: string; pin?: HubPin }> => {
     const parsed = hubSide(ref);
-    if (parsed === undefined) {
-      pinned.set(ref, { ref, local: ref });
-      continue;
-    }
+    if (parsed === undefined) return { ref, local: ref };
     const revision = parsed.revision ?? "main";
     if (options.pins === undefined) {
       const pulled = await pull({ repo: parsed.repo, revision }, { ...hub, verify: hub.verify ?? "size", onEvent: (e) => options.onEvent?.(ref, false, e) }).catch((error: unknown) => {
         throw notLocalEither(error, ref, space.source);
       });
-      checkModelRepo(ref, pulled);
-      const pin: HubPin = { ref, repo: parsed.repo, revision, commit: pulled.commit };
-      pinned.set(ref, { ref: `${parsed.repo}@${pulled.commit}`, local: pulled.folder, pin });
-      continue;
+      checkRepoKind(ref, pulled, role);
+      return { ref: `${parsed.repo}@${pulled.commit}`, local: pulled.folder, pin: { ref, repo: parsed.repo, revision, commit: pulled.commit } };
     }
     const pin = options.pins.find((p) => p.ref === ref);
     if (pin === undefined) {
       throw new SmeltError("resume", `the run recorded no commit for the Hub reference ${ref} (it recorded ${options.pins.map((p) => p.ref).join(", ") || "none"}); was the search space changed?`);
     }
     const pulled = await pullPinned(pin, hub, (e) => options.onEvent?.(ref, true, e));
-    checkModelRepo(ref, pulled);
-    pinned.set(ref, { ref: `${pin.repo}@${pin.commit}`, local: pulled.folder, pin });
+    checkRepoKind(ref, pulled, role);
+    return { ref: `${pin.repo}@${pin.commit}`, local: pulled.folder, pin };
+  };
+  const pinned = new Map<string, { ref: string; local: string }>();
+  for (const ref of refs) {
+    if (pinned.has(ref)) continue;
+    const plus = ref.indexOf("+");
+    if (plus < 0) {
+      pinned.set(ref, await pinSide(ref, "model"));
+      continue;
+    }
+    // base+adapter: both sides pinned; the space names them pinned, and reads them from disk.
+    const base = await pinSide(ref.slice(0, plus), "model");
+    const adapter = await pinSide(ref.slice(plus + 1), "adapter");
+    pinned.set(ref, { ref: `${base.ref}+${adapter.ref}`, local: `${base.local}+${adapter.local}` });
   }
   const at = (ref: string) => pinned.get(ref)!;
   const out: SearchSpace = Object.freeze({
@@ -78,8 +85,7 @@ export async function pinHubModels(space: SearchSpace, options: PinHubModelsOpti
     models: Object.freeze(space.models.map((m) => Object.freeze({ ...m, model: at(m.model).ref }))),
     ...(space.base_model !== undefined ? { base_model: at(space.base_model).ref } : {}),
   });
-  const seen = new Set<string>();
-  const pins = [...pinned.values()].flatMap((p) => (p.pin && !seen.has(p.pin.ref) && seen.add(p.pin.ref) ? [p.pin] : []));
+  const pins = [...sides.values()].flatMap((p) => (p.pin ? [p.pin] : []));
   return { space: out, local: new Map([...pinned.values()].map((p) => [p.ref, p.local])), pins };
 }
 
@@ -109,9 +115,12 @@ async function pullPinned(pin: HubPin, hub: Omit<HubOptions, "onEvent">, onEvent
   }
 }
 
-function checkModelRepo(ref: string, pulled: PullResult): void {
-  if (pulled.kind === "adapter") {
-    throw new SmeltError("search-models", `${ref} is a PEFT adapter repository, not a model: name its base model and merge the adapter into it first (smelt merge)`);
+function checkRepoKind(ref: string, pulled: PullResult, role: "model" | "adapter"): void {
+  if (role === "model" && pulled.kind === "adapter") {
+    throw new SmeltError("search-models", `${ref} is a PEFT adapter repository, not a model: name it after its base model, as base+adapter (e.g. org/base+${ref})`);
+  }
+  if (role === "adapter" && pulled.kind !== "adapter") {
+    throw new SmeltError("search-models", `${ref} follows a "+", so it must be a PEFT adapter repository (adapter_config.json + adapter_model.safetensors), and it is not one`);
   }
 }
 
