@@ -4,7 +4,9 @@
  * candidate reads the cache only; the scores equal the same search over the local HF folders; a
  * resume uses the recorded commits, from the cache or downloaded again, even after `main` moved.
  */
+import { readFileSync } from "node:fs";
 import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HubError, type HubOptions } from "../../src/hub/index.js";
 import { loadSearchSpace, search, type SearchEvent } from "../../src/search/index.js";
@@ -12,6 +14,7 @@ import { pinHubModels } from "../../src/search/search-loop/pin-hub-models.js";
 import { exportRecipe, openRun, replayState, type ReplayState } from "../../src/store/index.js";
 import { startFakeHub, toyFiles, type FakeHub } from "../hub/fake-hub.js";
 import { useTempDir } from "../helpers/temp-dir.js";
+import { writeToyAdapter } from "../helpers/toy-lora.js";
 import { ROOT, toySpaceYaml } from "../helpers/toy-space.js";
 
 const path = useTempDir("search-hub");
@@ -163,14 +166,14 @@ describe("a search over org/name references (fake Hub)", () => {
     expect(scores(final)).toEqual(scores(uninterrupted));
   });
 
-  it("refuses a reference the Hub does not know, a base+adapter, a PEFT adapter repository and a mix with GGUF files up front, leaving nothing in runs/", async () => {
+  it("refuses a reference the Hub does not know, a model repository after a \"+\", a PEFT adapter repository as a model and a mix with GGUF files up front, leaving nothing in runs/", async () => {
     const runs = path("bad-runs");
     await writeFile(path("missing.yaml"), space("hub").replace("toy/max\n", "toy/maks\n"));
     const missing = search({ spacePath: path("missing.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-missing", hub: hubOptions("cache") });
     await expect(missing).rejects.toMatchObject({ reason: "repo-not-found" });
     await expect(missing).rejects.toThrow(/model "toy\/maks" of .*missing\.yaml is not a local path \(.*toy\/maks does not exist\), and as a Hugging Face reference: Hugging Face repository "toy\/maks" was not found/);
-    await writeFile(path("adapter.yaml"), space("hub").replace("toy/max\n", "toy/max+toy/lora\n"));
-    await expect(search({ spacePath: path("adapter.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-adapter", hub: hubOptions("cache") })).rejects.toThrow(/cannot name base\+adapter/);
+    await writeFile(path("adapter.yaml"), space("hub").replace("toy/max\n", "toy/max+toy/pick\n"));
+    await expect(search({ spacePath: path("adapter.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-adapter", hub: hubOptions("cache") })).rejects.toThrow(/toy\/pick follows a "\+", so it must be a PEFT adapter repository/);
     hub.setRepo("toy/lora", { files: { "adapter_config.json": JSON.stringify({ peft_type: "LORA", r: 2, lora_alpha: 4, target_modules: ["q_proj"] }), "adapter_model.safetensors": toyFiles("expert-kind")["model.safetensors"] } });
     await writeFile(path("lora.yaml"), space("hub").replace("toy/max\n", "toy/lora\n"));
     await expect(search({ spacePath: path("lora.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-lora", hub: hubOptions("cache") })).rejects.toThrow(/toy\/lora is a PEFT adapter repository, not a model/);
@@ -178,5 +181,30 @@ describe("a search over org/name references (fake Hub)", () => {
     await writeFile(path("gguf.yaml"), space("hub").replace(`${ROOT}examples/toy/expert-kind\n`, `${ROOT}examples/toy/expert-kind.gguf\n`));
     await expect(search({ spacePath: path("gguf.yaml") }, { ...options, runsDir: runs, runId: "hubsearch-gguf", hub: hubOptions("cache") })).rejects.toThrow(/mixes GGUF files and HF folders/);
     expect(await readdir(runs).catch(() => [])).toEqual([]);
+  });
+
+  it("pins both sides of base+adapter references (a Hub base, Hub adapters) and scores the adapters applied to the base", { timeout: 300_000 }, async () => {
+    for (const [name, seed] of [["lora-a", 10], ["lora-b", 20]] as const) {
+      await writeToyAdapter(path(name), seed);
+      hub.setRepo(`toy/${name}`, { files: Object.fromEntries(["adapter_config.json", "adapter_model.safetensors"].map((f) => [f, readFileSync(join(path(name), f))])) });
+    }
+    await writeFile(path("hub-lora.yaml"), toySpaceYaml({ models: [{ model: "toy/base+toy/lora-a" }, { model: "toy/base+toy/lora-b@main" }], base: "toy/base", budget: 2, seed: 1 }));
+    await writeFile(path("local-lora.yaml"), toySpaceYaml({ models: [{ model: `${ROOT}examples/toy/base+${path("lora-a")}` }, { model: `${ROOT}examples/toy/base+${path("lora-b")}` }], base: `${ROOT}examples/toy/base`, budget: 2, seed: 1 }));
+    const fromHub = await search({ spacePath: path("hub-lora.yaml") }, { ...options, runsDir: path("lora-runs"), runId: "hub-lora", hub: hubOptions("lora-cache") });
+    const local = await search({ spacePath: path("local-lora.yaml") }, { ...options, runsDir: path("lora-runs"), runId: "local-lora" });
+    const a = replayState((await openRun(fromHub.dir)).entries);
+    const b = replayState((await openRun(local.dir)).entries);
+    // Each side pinned once, in the space's order; the base named by both adapters and as the base.
+    expect(a.started.hubPins?.map((p) => [p.ref, p.commit])).toEqual([
+      ["toy/base", hub.commitOf("toy/base")],
+      ["toy/lora-a", hub.commitOf("toy/lora-a")],
+      ["toy/lora-b@main", hub.commitOf("toy/lora-b")],
+    ]);
+    expect(a.scored.size).toBe(2);
+    expect(scores(a)).toEqual(scores(b));
+    const refs = (s: ReplayState) => [...s.references.entries()].map(([k, r]) => [k, r.tasks]).sort();
+    expect(refs(a)).toEqual(refs(b));
+    const exported = exportRecipe((await openRun(fromHub.dir)).entries).yaml;
+    expect(exported).toContain(`toy/base@${hub.commitOf("toy/base")}+toy/lora-`);
   });
 });

@@ -3,54 +3,21 @@
  * candidates merge the adapters on the fly, and each adapter's reference row is scored from its
  * base with the adapter applied (merged once into the run folder).
  */
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSearchSpace, search } from "../../src/search/index.js";
 import { openRun, replayState } from "../../src/store/index.js";
 import { openGguf } from "../../src/tensor/gguf/index.js";
-import { openHfCheckpoint, writeSafetensors } from "../../src/tensor/safetensors/index.js";
-import { randomValues } from "../merge/fixtures.js";
+import { openHfCheckpoint } from "../../src/tensor/safetensors/index.js";
 import { useTempDir } from "../helpers/temp-dir.js";
-import { ROOT, toySpaceYaml } from "../helpers/toy-space.js";
+import { ALPHA, BASE, R, TARGETS, writeToyAdapter } from "../helpers/toy-lora.js";
+import { toySpaceYaml } from "../helpers/toy-space.js";
 
 const path = useTempDir("search-lora");
-const BASE = `${ROOT}examples/toy/base`;
-const R = 2;
-const ALPHA = 4;
-const TARGETS = [
-  ["model.layers.1.mlp.down_proj", "blk.1.ffn_down.weight"],
-  ["model.layers.2.self_attn.v_proj", "blk.2.attn_v.weight"],
-] as const;
-
-/** A PEFT LoRA adapter folder for the toy base; returns its A and B factors by target. */
-async function writeAdapter(dir: string, seed: number): Promise<Map<string, { a: Float32Array; b: Float32Array; inp: number }>> {
-  const base = await openHfCheckpoint(BASE);
-  const factors = new Map<string, { a: Float32Array; b: Float32Array; inp: number }>();
-  const tensors = [];
-  try {
-    for (const [target] of TARGETS) {
-      const [out, inp] = base.list().find((t) => t.name === `${target}.weight`)!.shape;
-      const a = randomValues(R * inp, seed++, 0.2);
-      const b = randomValues(out * R, seed++, 0.2);
-      factors.set(target, { a, b, inp });
-      tensors.push(
-        { name: `base_model.model.${target}.lora_A.weight`, dtype: "F32" as const, shape: [R, inp], data: a },
-        { name: `base_model.model.${target}.lora_B.weight`, dtype: "F32" as const, shape: [out, R], data: b },
-      );
-    }
-  } finally {
-    await base.close();
-  }
-  await mkdir(dir, { recursive: true });
-  await writeSafetensors(join(dir, "adapter_model.safetensors"), tensors);
-  await writeFile(join(dir, "adapter_config.json"), JSON.stringify({ peft_type: "LORA", r: R, lora_alpha: ALPHA, target_modules: ["down_proj", "v_proj"] }));
-  return factors;
-}
-
 describe("a search over LoRA adapters of one base", () => {
   it("merges candidates from base+adapter inputs, scores each adapter's reference row from its base with the adapter applied", { timeout: 300_000 }, async () => {
-    const lora = { a: await writeAdapter(path("lora-a"), 10), b: await writeAdapter(path("lora-b"), 20) };
+    const lora = { a: await writeToyAdapter(path("lora-a"), 10), b: await writeToyAdapter(path("lora-b"), 20) };
     await writeFile(path("space.yaml"), toySpaceYaml({ models: [{ model: `${BASE}+${path("lora-a")}` }, { model: `${BASE}+${path("lora-b")}` }], base: BASE, budget: 2, seed: 1 }));
     const space = await loadSearchSpace(path("space.yaml"));
     // Named after their adapters, not after the base they share.
