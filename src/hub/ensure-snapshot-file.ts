@@ -1,5 +1,6 @@
 import { rm, stat } from "node:fs/promises";
 import { blobHashKind, blobMatches } from "./blob-hash.js";
+import { blobLockHolder, lockBlob } from "./blob-lock.js";
 import { downloadBlob } from "./download-blob.js";
 import type { RepoFile } from "./fetch-repo-listing.js";
 import type { HubClient } from "./hub-client.js";
@@ -26,18 +27,26 @@ export async function* ensureSnapshotFile(args: EnsureSnapshotFileArgs): AsyncGe
   const { cache, file, now } = args;
   const started = now();
   const blob = cache.blob(file.etag);
-  const size = await stat(blob).then((s) => (s.isFile() ? s.size : -1), () => -1);
-  let reuse = size === file.size;
-  if (size >= 0 && !reuse) {
-    yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob has ${size} bytes instead of ${file.size}; fetching it again` };
-  } else if (reuse && args.verify === "hash" && !(await blobMatches(blob, file.etag))) {
-    reuse = false;
-    yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob ${file.etag} is corrupt (its ${blobHashKind(file.etag)} does not match); fetching it again` };
-  }
+  let reuse = yield* reusable(args, true);
   let fetchedBytes = 0;
   if (!reuse) {
-    if (size >= 0) await rm(blob, { force: true });
-    fetchedBytes = (yield* downloadBlob({ client: args.client, cache, commit: args.commit, file, attempts: args.attempts, now })).fetchedBytes;
+    // Another process may be downloading the same blob: wait for it, then look again.
+    let release = await lockBlob(cache, file.etag, { wait: false });
+    if (!release) {
+      const held = await blobLockHolder(cache, file.etag);
+      yield { event: "warning", repo: cache.repo, message: `${file.path}: another download${held ? ` (process ${held.holder})` : ""} is writing it into this cache; waiting for it${held ? ` (lock ${held.file})` : ""}` };
+      release = await lockBlob(cache, file.etag, {});
+    }
+    try {
+      // Complete now if another download finished it meanwhile (nothing to report twice).
+      reuse = yield* reusable(args, false);
+      if (!reuse) {
+        await rm(blob, { force: true });
+        fetchedBytes = (yield* downloadBlob({ client: args.client, cache, commit: args.commit, file, attempts: args.attempts, now })).fetchedBytes;
+      }
+    } finally {
+      await release();
+    }
   }
   await linkSnapshotFile(cache, args.commit, file.path, file.etag);
   yield {
@@ -51,4 +60,24 @@ export async function* ensureSnapshotFile(args: EnsureSnapshotFileArgs): AsyncGe
     elapsedSeconds: (now() - started) / 1000,
   };
   return fetchedBytes;
+}
+
+/**
+ * Whether the cache's blob can be used as it is: the right size (and hash, with `verify: "hash"`).
+ * A wrong one is reported (and replaced by the caller).
+ */
+async function* reusable(args: EnsureSnapshotFileArgs, report: boolean): AsyncGenerator<PullEvent, boolean> {
+  const { cache, file } = args;
+  const blob = cache.blob(file.etag);
+  const size = await stat(blob).then((s) => (s.isFile() ? s.size : -1), () => -1);
+  if (size < 0) return false;
+  if (size !== file.size) {
+    if (report) yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob has ${size} bytes instead of ${file.size}; fetching it again` };
+    return false;
+  }
+  if (args.verify === "hash" && !(await blobMatches(blob, file.etag))) {
+    if (report) yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob ${file.etag} is corrupt (its ${blobHashKind(file.etag)} does not match); fetching it again` };
+    return false;
+  }
+  return true;
 }

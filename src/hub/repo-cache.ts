@@ -12,7 +12,10 @@ import { dirname, join, relative } from "node:path";
  *   blobs/<etag>.incomplete         a download in progress (resumed with a Range request)
  *   snapshots/<commit>/<path>       relative symlinks into ../../blobs/<etag>
  *   refs/<revision>                 the commit a branch or tag pointed to when last resolved
+ * ../.locks/models--org--name/<etag>.smelt.lock   smelt's lock on a blob being downloaded
  * ```
+ * (huggingface_hub keeps its own `<etag>.lock` files beside them; they are flock()ed, which Node
+ * cannot do, so smelt's locks have names of their own.)
  *
  * Python tools read what smelt writes here, and smelt reads what they wrote.
  */
@@ -25,6 +28,8 @@ export interface RepoCache {
   snapshotDir(commit: string): string;
   snapshotFile(commit: string, path: string): string;
   refFile(revision: string): string;
+  /** smelt's cross-process lock on downloading one blob (see blob-lock.ts). */
+  lockFile(etag: string): string;
 }
 
 export const COMMIT_HASH = /^[0-9a-f]{40}$/;
@@ -60,6 +65,7 @@ export function repoCache(cacheDir: string, repo: string): RepoCache {
     snapshotDir: (commit) => join(folder, "snapshots", checkPath(commit)),
     snapshotFile: (commit, path) => join(folder, "snapshots", checkPath(commit), checkPath(path)),
     refFile: (revision) => join(folder, "refs", checkPath(revision)),
+    lockFile: (etag) => join(cacheDir, ".locks", repoFolderName(repo), `${checkEtag(etag)}.smelt.lock`),
   };
 }
 
