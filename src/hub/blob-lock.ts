@@ -3,6 +3,7 @@ import { link, mkdir, readFile, rename, rm, stat, utimes, writeFile } from "node
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import type { RepoCache } from "./repo-cache.js";
+import { isProcessAlive } from "../is-process-alive.js";
 
 /**
  * A cross-process lock on one blob of the cache, held while it is checked and downloaded, so
@@ -70,17 +71,8 @@ export async function lockBlob(cache: RepoCache, etag: string, options: BlobLock
 
 async function isStale(file: string, holder: string): Promise<boolean> {
   const [pid, host] = holder.trim().split("@");
-  if (host === hostname() && /^\d+$/.test(pid) && !isAlive(Number(pid))) return true;
+  if (host === hostname() && /^\d+$/.test(pid) && !isProcessAlive(Number(pid))) return true;
   const touched = await stat(file).then((s) => s.mtimeMs, () => Date.now());
   return Date.now() - touched > STALE_MS;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

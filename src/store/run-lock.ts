@@ -3,6 +3,7 @@ import { link, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { RunStoreError } from "./run-store-error.js";
+import { isProcessAlive } from "../is-process-alive.js";
 
 /** Who holds a run: written to runs/<id>/lock while a process appends to its journal. */
 export interface RunLockInfo {
@@ -15,15 +16,6 @@ export interface RunLockInfo {
 
 export const LOCK_FILE = "lock";
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The lock's holder, or undefined when the run is not locked (or the lock file is unreadable). */
 export async function readRunLock(dir: string): Promise<RunLockInfo | undefined> {
@@ -36,7 +28,7 @@ export async function readRunLock(dir: string): Promise<RunLockInfo | undefined>
   try {
     const { pid, host, at } = JSON.parse(text) as { pid: number; host: string; at: string };
     if (!Number.isInteger(pid) || typeof host !== "string") return undefined;
-    return { pid, host, at: String(at), alive: host === hostname() ? isAlive(pid) : undefined };
+    return { pid, host, at: String(at), alive: host === hostname() ? isProcessAlive(pid) : undefined };
   } catch {
     return undefined;
   }
