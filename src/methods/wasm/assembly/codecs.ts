@@ -104,9 +104,15 @@ export function encodeBf16(src: usize, dst: usize, n: i32): i32 {
   for (; i < n; i++) {
     const x = load<u32>(src + (<usize>i << 2));
     tail |= <i32>((x & 0x7fffffff) > 0x7f800000);
-    store<u16>(dst + (<usize>i << 1), <u16>((x + 0x7fff + ((x >>> 16) & 1)) >>> 16));
+    store<u16>(dst + (<usize>i << 1), <u16>bf16Bits(x));
   }
   return <i32>(!v128.any_true(nan) && tail == 0);
+}
+
+/** float32 bits -> bf16 bits, round to nearest even, for a non-NaN value: one lane of roundBf16. */
+// @ts-ignore: decorator
+@inline export function bf16Bits(x: u32): u32 {
+  return (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
 }
 
 /** float32 bits -> bf16 bits (in the low half of each lane), round to nearest even, for non-NaN lanes. */

@@ -5,8 +5,8 @@
 // then takes the chunk through the separate steps (which flag the input, or leave the NaN to the
 // TypeScript encoder). Tensors are tables of u32 pointers to bf16 values; weights float64 tables,
 // rounded to float32 here. A divisor or lambda of exactly 1 is skipped (the identity on non-NaN).
-import { roundBf16 } from "./codecs";
-import { divideScale, divideScale1, f64At, pointer } from "./lanes";
+import { bf16Bits, roundBf16 } from "./codecs";
+import { divideScale, divideScale1, f32At, pointer } from "./lanes";
 
 /** out = bf16(f32(0 + f32(w0*t0) + f32(w1*t1) + ...) / divisor) over bf16 tensors t: weightedSum. */
 export function weightedSumBf16(tensors: usize, weights: usize, models: i32, divisor: f64, out: usize, n: i32): i32 {
@@ -22,7 +22,7 @@ export function weightedSumBf16(tensors: usize, weights: usize, models: i32, div
     let s0 = f32x4.splat(0);
     let s1 = f32x4.splat(0);
     for (let m = 0; m < models; m++) {
-      const w = f32x4.splat(<f32>f64At(weights, m));
+      const w = f32x4.splat(f32At(weights, m));
       const v = v128.load(pointer(tensors, m) + at);
       special = v128.or(special, i16x8.eq(v128.and(v, exponent), exponent));
       s0 = f32x4.add(s0, f32x4.mul(w, i32x4.shl(i32x4.extend_low_i16x8_u(v), 16)));
@@ -42,11 +42,11 @@ export function weightedSumBf16(tensors: usize, weights: usize, models: i32, div
     for (let m = 0; m < models; m++) {
       const h = <u32>load<u16>(pointer(tensors, m) + at);
       tail |= <i32>((h & 0x7f80) == 0x7f80);
-      s += <f32>f64At(weights, m) * reinterpret<f32>(h << 16);
+      s += f32At(weights, m) * reinterpret<f32>(h << 16);
     }
     if (normalize) s /= d;
     tail |= <i32>(s != s);
-    store<u16>(out + at, <u16>bf16Bits(s));
+    store<u16>(out + at, <u16>bf16Bits(reinterpret<u32>(s)));
   }
   return <i32>(!v128.any_true(special) && !v128.any_true(nan) && tail == 0);
 }
@@ -75,7 +75,7 @@ export function sumTensorDeltasBf16(tensors: usize, ws: usize, models: i32, base
     let s0 = f32x4.splat(0);
     let s1 = f32x4.splat(0);
     for (let m = 0; m < models; m++) {
-      const w = f32x4.splat(<f32>f64At(ws, m));
+      const w = f32x4.splat(f32At(ws, m));
       const v = v128.load(pointer(tensors, m) + at);
       special = v128.or(special, i16x8.eq(v128.and(v, exponent), exponent));
       s0 = f32x4.add(s0, f32x4.mul(w, f32x4.sub(i32x4.shl(i32x4.extend_low_i16x8_u(v), 16), bx)));
@@ -98,19 +98,12 @@ export function sumTensorDeltasBf16(tensors: usize, ws: usize, models: i32, base
     for (let m = 0; m < models; m++) {
       const h = <u32>load<u16>(pointer(tensors, m) + at);
       tail |= <i32>((h & 0x7f80) == 0x7f80);
-      s += <f32>f64At(ws, m) * (reinterpret<f32>(h << 16) - x);
+      s += f32At(ws, m) * (reinterpret<f32>(h << 16) - x);
     }
     s = divideScale1(s, normalize, d, scaled, l);
     const r = x + s;
     tail |= <i32>(r != r);
-    store<u16>(out + at, <u16>bf16Bits(r));
+    store<u16>(out + at, <u16>bf16Bits(reinterpret<u32>(r)));
   }
   return <i32>(!v128.any_true(special) && !v128.any_true(nan) && tail == 0);
-}
-
-/** float32 -> bf16 bits, round to nearest even (as encodeBf16's scalar tail). */
-// @ts-ignore: decorator
-@inline function bf16Bits(r: f32): u32 {
-  const x = reinterpret<u32>(r);
-  return (x + 0x7fff + ((x >>> 16) & 1)) >>> 16;
 }

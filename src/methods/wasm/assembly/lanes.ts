@@ -36,6 +36,12 @@
   return load<f64>(table + (<usize>m << 3));
 }
 
+/** The float64 at index `m` of a table rounded to float32 (nearest even, as Math.fround). */
+// @ts-ignore: decorator
+@inline export function f32At(table: usize, m: i32): f32 {
+  return <f32>f64At(table, m);
+}
+
 /**
  * A sum's last two steps: divided by the divisor, then times lambda, each skipped when it is 1
  * (x / 1 * 1 is x, so the bits are the same either way).

@@ -1,5 +1,5 @@
 // TIES sign election and disjoint mean (tiesConsensus), four float32 lanes at a time.
-import { f64At, isNaN4, pointer } from "./lanes";
+import { f32At, isNaN4, pointer } from "./lanes";
 
 /**
  * out = f(base + f(f(mixed / div) * lambda)) with z[m] = f(f(d[m] * scales[m]) * w[m]), total =
@@ -32,12 +32,6 @@ export function tiesConsensus(deltas: usize, scales: usize, w: usize, models: i3
         ? consensus3(deltas, scales, w, base, normalize, <f32>lambda, out, n)
         : consensusN(deltas, scales, w, models, base, normalize, <f32>lambda, out, n);
   return done < 0 ? 0 : tail(deltas, scales, w, models, base, normalize, <f32>lambda, out, done, n);
-}
-
-/** The float64 at index `m` of a table, rounded to float32 (nearest even, as Math.fround). */
-// @ts-ignore: decorator
-@inline function f32At(table: usize, m: i32): f32 {
-  return <f32>f64At(table, m);
 }
 
 /** z = f(f(d * s) * w) for four lanes. */

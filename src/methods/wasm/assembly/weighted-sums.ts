@@ -5,13 +5,7 @@
 // runs the TypeScript loop instead). Tensors are passed as tables of u32 pointers, weights (and
 // scales) as float64 tables whose values are rounded to float32 here, as the loops round them.
 // A divisor or lambda of exactly 1 is skipped: x / 1 and x * 1 are x for every non-NaN x.
-import { divideScale, divideScale1, f64At, high, isNaN4, low, narrow, pointer } from "./lanes";
-
-/** Entry `m` of a float64 table rounded to float32 (nearest even, as Math.fround). */
-// @ts-ignore: decorator
-@inline function f32At(table: usize, m: i32): f32 {
-  return <f32>f64At(table, m);
-}
+import { divideScale, divideScale1, f32At, high, isNaN4, low, narrow, pointer } from "./lanes";
 
 /** out = f32(0 + f32(w0*t0) + f32(w1*t1) + ...) / divisor, all float32: weightedAverage. */
 export function weightedSum(tensors: usize, weights: usize, models: i32, divisor: f64, out: usize, n: i32): i32 {
