@@ -166,9 +166,13 @@ const REFUSED = Symbol("refused: NaN/Inf in an input");
  * reports what its own range holds (perhaps nothing: another part of the step reports it).
  */
 function refusalFirst(error: unknown, task: StepTask, all: readonly EncodedTensor[], inputs: readonly InputBlocks[]): StepResult {
+  if (task.nonFinite !== "error") throw error;
   const count = task.shape.reduce((a, b) => a * b, 1);
-  if (task.nonFinite !== "error" || countAll(all, inputs, 0, count).length === 0) throw error;
-  return { nonFinite: countAll(all, inputs, task.range[0], task.range[1]) };
+  const [start, end] = task.range;
+  const whole = countAll(all, inputs, 0, count);
+  if (whole.length === 0) throw error;
+  // The tensor's counts are the task's when it covers the whole tensor (a multi-pass step, an unsplit one).
+  return { nonFinite: start === 0 && end === count ? whole : countAll(all, inputs, start, end) };
 }
 
 /** NaN/Inf in elements [start, end) of each input. */

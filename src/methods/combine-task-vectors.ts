@@ -1,5 +1,6 @@
 import { sumTaskVectors, sumTensorDeltas, type TaskVectorSum } from "./sum-task-vectors.js";
 import { tiesConsensus } from "./ties-consensus.js";
+import { float32WeightSum } from "./weighted-average.js";
 
 /**
  * The "combine" half of the task-vector family: sum or TIES sign consensus over (sparsified)
@@ -76,13 +77,7 @@ export function taskVectorCombiner(
  * 0), else 1; lambda.
  */
 export function taskVectorSumFactors(weights: readonly number[], options: CombineOptions): TaskVectorSum {
-  const f = Math.fround;
-  const w32 = weights.map(f);
-  let divisor = 1;
-  if (options.normalize) {
-    let total = 0;
-    for (const w of w32) total = f(total + w);
-    divisor = Math.abs(total) < WEIGHT_SUM_FLOOR ? 1 : total;
-  }
-  return { weights: w32, divisor, lambda: f(options.lambda) };
+  const total = options.normalize ? float32WeightSum(weights) : 1;
+  const divisor = Math.abs(total) < WEIGHT_SUM_FLOOR ? 1 : total;
+  return { weights: weights.map(Math.fround), divisor, lambda: Math.fround(options.lambda) };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineMergeMethod } from "./define-merge-method.js";
 import { MergeInputError } from "./merge-input-error.js";
 import { flag, weight } from "./param-schemas.js";
-import { weightedAverage } from "./weighted-average.js";
+import { float32WeightSum, weightedAverage } from "./weighted-average.js";
 
 /**
  * Weighted average of the inputs ("model soup"). `normalize` divides by the weight sum with no
@@ -36,8 +36,6 @@ export const linear = defineMergeMethod({
 
 /** The float32 sum of the float32 weights in model order when normalizing, else 1. */
 function divisor(w: readonly number[], normalize: boolean): number {
-  let total = 0;
-  for (let m = 0; m < w.length; m++) total = Math.fround(total + Math.fround(w[m]));
   // No zero guard: mergekit divides by the raw sum (Inf/NaN when it is 0).
-  return normalize ? total : 1;
+  return normalize ? float32WeightSum(w) : 1;
 }

@@ -56,3 +56,13 @@ export function weightedAverage(tensors: readonly Float32Array[], weights: reado
     }
   }
 }
+
+/**
+ * `f32(... f32(f32(0 + w0) + w1) ...)`: the float32 sum of the float32 weights in model order, as
+ * mergekit sums its weight tensor (linear's divisor; the task-vector sum's when normalizing).
+ */
+export function float32WeightSum(weights: readonly number[]): number {
+  let total = 0;
+  for (const w of weights) total = Math.fround(total + Math.fround(w));
+  return total;
+}
