@@ -27,7 +27,8 @@ export async function* ensureSnapshotFile(args: EnsureSnapshotFileArgs): AsyncGe
   const { cache, file, now } = args;
   const started = now();
   const blob = cache.blob(file.etag);
-  let reuse = yield* reusable(args, true);
+  const checked = await blobIdentity(blob);
+  let reuse = yield* reusable(args);
   let fetchedBytes = 0;
   if (!reuse) {
     // Another process may be downloading the same blob: wait for it, then look again.
@@ -38,8 +39,10 @@ export async function* ensureSnapshotFile(args: EnsureSnapshotFileArgs): AsyncGe
       release = await lockBlob(cache, file.etag, {});
     }
     try {
-      // Complete now if another download finished it meanwhile (nothing to report twice).
-      reuse = yield* reusable(args, false);
+      // Another download may have finished it meanwhile: a blob that is not the one checked above
+      // was renamed in by a download that verified it (the one checked is not hashed again).
+      const current = await blobIdentity(blob);
+      reuse = current !== undefined && current.id !== checked?.id && current.size === file.size;
       if (!reuse) {
         await rm(blob, { force: true });
         fetchedBytes = (yield* downloadBlob({ client: args.client, cache, commit: args.commit, file, attempts: args.attempts, now })).fetchedBytes;
@@ -66,18 +69,26 @@ export async function* ensureSnapshotFile(args: EnsureSnapshotFileArgs): AsyncGe
  * Whether the cache's blob can be used as it is: the right size (and hash, with `verify: "hash"`).
  * A wrong one is reported (and replaced by the caller).
  */
-async function* reusable(args: EnsureSnapshotFileArgs, report: boolean): AsyncGenerator<PullEvent, boolean> {
+async function* reusable(args: EnsureSnapshotFileArgs): AsyncGenerator<PullEvent, boolean> {
   const { cache, file } = args;
   const blob = cache.blob(file.etag);
   const size = await stat(blob).then((s) => (s.isFile() ? s.size : -1), () => -1);
   if (size < 0) return false;
   if (size !== file.size) {
-    if (report) yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob has ${size} bytes instead of ${file.size}; fetching it again` };
+    yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob has ${size} bytes instead of ${file.size}; fetching it again` };
     return false;
   }
   if (args.verify === "hash" && !(await blobMatches(blob, file.etag))) {
-    if (report) yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob ${file.etag} is corrupt (its ${blobHashKind(file.etag)} does not match); fetching it again` };
+    yield { event: "warning", repo: cache.repo, message: `${file.path}: the cached blob ${file.etag} is corrupt (its ${blobHashKind(file.etag)} does not match); fetching it again` };
     return false;
   }
   return true;
+}
+
+/** Which file the blob is (inode and modification time) and its size; undefined when there is none. */
+async function blobIdentity(blob: string): Promise<{ id: string; size: number } | undefined> {
+  return stat(blob).then(
+    (s) => (s.isFile() ? { id: `${s.ino}:${s.mtimeMs}`, size: s.size } : undefined),
+    () => undefined,
+  );
 }
