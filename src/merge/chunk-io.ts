@@ -135,6 +135,42 @@ export function chunkEncoder(dtype: DType, out: Uint8Array, first = 0): ChunkEnc
   };
 }
 
+/** Rewrites output elements `indices[j]` with `values[j]` (ChunkedTensors.patch). */
+export type ChunkPatcher = (indices: Uint32Array, values: Float32Array) => void;
+
+/**
+ * A patcher into `out`, which holds the output from element `first` on; undefined for Q8_0, whose
+ * elements share their block's scale. Values are encoded as the chunk encoders encode them (by the
+ * kernels or their TypeScript twins), then their stored bits are put in place.
+ */
+export function chunkPatcher(dtype: DType, out: Uint8Array, first = 0): ChunkPatcher | undefined {
+  if (dtype === "Q8_0") return undefined;
+  const size = dtype === "F64" ? 8 : dtype === "F32" ? 4 : 2;
+  // Stored elements as 16-bit or 32-bit words where `out` is aligned for them, else as bytes.
+  const unit = size === 2 && out.byteOffset % 2 === 0 ? 2 : size >= 4 && out.byteOffset % 4 === 0 ? 4 : 1;
+  const view = (bytes: Uint8Array) => (unit === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 1) : unit === 4 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2) : bytes);
+  const to = view(out);
+  const per = size / unit;
+  // Encoded in kernel scratch by the kernels when they can (no NaN), else by the TypeScript encoder.
+  const kernelEncoded = (values: Float32Array): Uint8Array | undefined => {
+    if (dtype !== "BF16" && dtype !== "F16") return undefined;
+    const bytes = scratchBytes(2 * values.length);
+    return simdEncode(dtype, values, new Uint16Array(bytes.buffer, bytes.byteOffset, values.length)) ? bytes : undefined;
+  };
+  const jsEncoded = (values: Float32Array): Uint8Array => {
+    const bytes = new Uint8Array(values.length * size);
+    jsPartEncoder(dtype, bytes)(0, values);
+    return bytes;
+  };
+  return (indices, values) => {
+    const from = view(kernelEncoded(values) ?? jsEncoded(values));
+    for (let j = 0; j < indices.length; j++) {
+      const at = (indices[j] - first) * per;
+      for (let u = 0; u < per; u++) to[at + u] = from[j * per + u];
+    }
+  };
+}
+
 function jsChunkEncoder(dtype: DType, out: Uint8Array, first: number): ChunkEncoder {
   // Element indices relative to `out`; Q8_0 keeps the tensor's for its error messages.
   if (dtype === "Q8_0") return (start, values) => out.set(quantizeQ8_0(values, start), ((start - first) / 32) * 34);

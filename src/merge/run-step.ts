@@ -4,7 +4,7 @@ import type { DType } from "../tensor/dtype.js";
 import { dequantize } from "../tensor/gguf/index.js";
 import { createRandom, getMergeMethod, type ChunkedMerge, type ChunkedMergeSetup } from "../methods/index.js";
 import { resetKernelScratch, scratchBytes, scratchFloats, simdFusedSumBf16, simdKernels } from "../methods/wasm/index.js";
-import { chunkDecoder, chunkEncoder, chunkInputBytes, isChunkOutput } from "./chunk-io.js";
+import { chunkDecoder, chunkEncoder, chunkInputBytes, chunkPatcher, isChunkOutput } from "./chunk-io.js";
 import { openInputBlocks, type InputBlocks } from "./input-blocks.js";
 import { countNonFiniteValues, scanNonFinite, type NonFiniteCount } from "./non-finite.js";
 import type { EncodedTensor, StepResult, StepTask } from "./step-task.js";
@@ -37,7 +37,13 @@ export async function runStep(task: StepTask): Promise<StepResult> {
       // the elementwise steps, which read ahead in the background (a read costs its caller ~10 us).
       inputs.push(openInputBlocks(t, size, slot, (form.kind === "elementwise" ? 128 : 32) * task.chunk));
     }
-    return form.kind === "elementwise" ? await runElementwise(task, form, inputs) : runPasses(task, form, count, inputs);
+    // Readers of small pieces (a sample before the passes), opened when the form asks, closed below.
+    const openPieces = (t: EncodedTensor, slot: number): InputBlocks => {
+      const blocks = openInputBlocks(t, chunkInputBytes(t.dtype)!, slot, PIECE_ELEMENTS);
+      inputs.push(blocks);
+      return blocks;
+    };
+    return form.kind === "elementwise" ? await runElementwise(task, form, inputs) : runPasses(task, form, count, inputs.slice(), openPieces);
   } finally {
     for (const input of inputs) await input.close();
   }
@@ -119,25 +125,34 @@ function fusedBlocks(task: StepTask, form: Extract<ChunkedMerge, { kind: "elemen
   };
 }
 
+/** Elements read at least per read of a sampled piece (a whole block of every stored type). */
+const PIECE_ELEMENTS = 256;
+
 /** Multi-pass: the method reads its inputs as often as it needs, each read checked for NaN/Inf. */
-function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number, inputs: readonly InputBlocks[]): StepResult {
+function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" }>, count: number, inputs: readonly InputBlocks[], openPieces: (t: EncodedTensor, slot: number) => InputBlocks): StepResult {
   const all = allInputs(task);
   // NaN/Inf are caught while the method reads (no pass of its own over every input); refused, the
   // merge stops at once and its output is dropped. Whatever of an input the method did not read in
   // order from its start is scanned after.
   let flagged = false;
   const checked = all.map(() => 0);
-  const readers = all.map((t, i) => {
-    const decode = chunkDecoder(t.dtype, inputs[i], true);
+  const reader = (blocks: InputBlocks, i: number, track: boolean) => {
+    const decode = chunkDecoder(all[i].dtype, blocks, true);
     return (start: number, dst: Float32Array) => {
       if (!decode(start, dst)) {
         flagged = true;
         if (task.nonFinite === "error") throw REFUSED;
       }
-      if (start <= checked[i]) checked[i] = Math.max(checked[i], start + dst.length);
+      if (track && start <= checked[i]) checked[i] = Math.max(checked[i], start + dst.length);
     };
-  });
+  };
+  const readers = all.map((_, i) => reader(inputs[i], i, true));
   const models = task.inputs.length;
+  const sample = () => {
+    // Slots after the inputs' own, so that their buffers stay apart.
+    const pieces = all.map((t, i) => reader(openPieces(t, all.length + i), i, false));
+    return { tensors: pieces.slice(0, models), base: task.base ? pieces[models] : undefined };
+  };
   try {
     form.run({
       length: count,
@@ -145,6 +160,8 @@ function runPasses(task: StepTask, form: Extract<ChunkedMerge, { kind: "passes" 
       tensors: readers.slice(0, models),
       base: task.base ? readers[models] : undefined,
       write: encoder(task),
+      patch: chunkPatcher(task.outDtype, task.output, task.outputStart),
+      sample,
       random: createRandom(task.seed),
     });
   } catch (error) {

@@ -7,6 +7,8 @@ import { keepAtOrAbove, magnitudeKeepCount } from "./sparsify-magnitude.js";
 import { addTaskVectorHighDigits, addTaskVectorLowDigits } from "./task-vector-digits.js";
 import { addL1, rescaleFactor, taskVector, taskVectorWithL1 } from "./task-vectors.js";
 import { scratchFloats, scratchWords } from "./wasm/kernel-scratch.js";
+import { combineInBrackets } from "./combine-in-brackets.js";
+import { sampleBrackets, type Sampling } from "./sample-brackets.js";
 
 /**
  * Trimmed models whose selections share their passes; more are selected group after group (each
@@ -27,6 +29,12 @@ export const SELECTION_GROUP = 8;
  * their own: the combine counts them while it holds back the elements in the cut buckets
  * (combine-deferring-cuts.ts). Counts are integers, so chunking cannot change them; the float64
  * norms are summed per model in index order, as the whole-tensor path sums them.
+ *
+ * Before all that, where the output can be patched (`io.patch`) and the tensor is large enough to
+ * sample (sample-brackets.ts), one pass usually does: each cut is bracketed from a sample of the
+ * task vectors and combineInBrackets trims, combines and writes in a single pass, then patches
+ * the few elements near the cuts. When a bracket misses its cut (or too many elements lie near
+ * them), the passes above run after it and write every element again.
  */
 export function chunkedMagnitudeMerge(args: {
   method: string;
@@ -37,6 +45,8 @@ export function chunkedMagnitudeMerge(args: {
   options: CombineOptions;
   /** Most elements held back in cut buckets (DEFERRED_LIMIT); a test hook for the fallback. */
   deferredLimit?: number;
+  /** How tensors are sampled for the one-pass form (SAMPLING); a test hook. */
+  sampling?: Sampling;
 }): ChunkedMerge {
   return {
     kind: "passes",
@@ -55,6 +65,7 @@ export function chunkedMagnitudeMerge(args: {
           scales[m] = rescaleFactor(l1, l1);
         }
       });
+      if (!args.rescale && io.patch && trimmed.length > 0 && combineSampled(io, trimmed, keeps, args)) return;
       const tables = digitTables(Math.min(trimmed.length, SELECTION_GROUP));
       if (!args.rescale && trimmed.length > 0 && trimmed.length <= SELECTION_GROUP && io.length <= HELD_OUTPUT_LIMIT) {
         // One pass for the high digits, then the combine finishes the cut buckets itself (or, with
@@ -80,6 +91,22 @@ export function chunkedMagnitudeMerge(args: {
       combineTaskVectorChunks(io, trims, args.weights, scales, args.options);
     },
   };
+}
+
+/**
+ * The one-pass form, for outputs that can be patched and tensors large enough to sample: brackets
+ * for the cuts from a sample, then combineInBrackets. False when the tensor is not sampled or a
+ * bracket missed its cut (the exact passes follow and write every element again).
+ */
+function combineSampled(io: ChunkedTensors, trimmed: readonly number[], keeps: readonly number[], args: { weights: readonly number[]; options: CombineOptions; sampling?: Sampling }): boolean {
+  const k = trimmed.map((m) => keeps[m]);
+  const brackets = sampleBrackets(io, trimmed, k, args.sampling);
+  if (!brackets) return false;
+  // Room for half as many gathered elements again as the sample puts in the brackets.
+  const share = Math.min(1, brackets.reduce((sum, b) => sum + b.share, 0));
+  const cap = Math.min(io.length, Math.ceil(1.5 * share * io.length) + 4096);
+  const cuts = trimmed.map((model, j) => ({ model, k: k[j], bracket: brackets[j] }));
+  return combineInBrackets(io, cuts, args.weights, args.options, cap);
 }
 
 /** One model's 16-bit digit counts: high digits in `even` + `odd`, then low digits in `odd`. */

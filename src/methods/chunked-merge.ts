@@ -47,8 +47,22 @@ export interface ChunkedTensors {
   readonly chunk: number;
   readonly tensors: readonly ChunkRead[];
   readonly base: ChunkRead | undefined;
-  /** Stores output elements [start, start + values.length); each element is written once. */
+  /**
+   * Stores output elements [start, start + values.length); each element is written once, unless
+   * `patch` is given: then an element may be written again (the last write counts).
+   */
   readonly write: (start: number, values: Float32Array) => void;
+  /**
+   * Rewrites output element `indices[j]` with `values[j]` for every j. Absent where elements are
+   * not stored one by one (Q8_0 blocks share a scale): a form must then write each element once.
+   */
+  readonly patch?: (indices: Uint32Array, values: Float32Array) => void;
+  /**
+   * Readers of small pieces anywhere in the inputs (a sample read before the passes), separate
+   * from `tensors` and `base` so as not to disturb their sequential reads. Absent where pieces
+   * cannot be read cheaply.
+   */
+  readonly sample?: () => { readonly tensors: readonly ChunkRead[]; readonly base: ChunkRead | undefined };
   /** The same random source `merge` would get. */
   readonly random: RandomSource;
 }
@@ -111,6 +125,13 @@ export function mergeChunked<G, P>(method: MergeMethod<G, P>, input: MergeInput<
     tensors: input.tensors.map(reader),
     base: input.base ? reader(input.base) : undefined,
     write: (start, values) => out.set(values, start),
+    // As bits: a NaN's payload survives a copy of its bits, not always a float's round trip.
+    patch: (indices, values) => {
+      const to = new Uint32Array(out.buffer, out.byteOffset, out.length);
+      const from = new Uint32Array(values.buffer, values.byteOffset, values.length);
+      indices.forEach((at, j) => (to[at] = from[j]));
+    },
+    sample: () => ({ tensors: input.tensors.map(reader), base: input.base ? reader(input.base) : undefined }),
     random: input.random,
   });
   return out;

@@ -37,6 +37,19 @@ export function countHighDigits(keys: Uint32Array, mask: number): Uint32Array {
 }
 
 /**
+ * countHighDigits into the caller's tables (65536 entries each; in kernel memory the kernel
+ * counts): the first `length` keys' counts end up in `even`, which is returned; `odd` is left
+ * holding the odd elements' share.
+ */
+export function countHighDigitsInto(keys: Uint32Array, length: number, even: Uint32Array, odd: Uint32Array): Uint32Array {
+  even.fill(0);
+  odd.fill(0);
+  addHighDigits(keys, ABS_MASK, length, even, odd);
+  for (let b = 0; b < 65536; b++) even[b] += odd[b];
+  return even;
+}
+
+/**
  * Adds the high-16-bit digit counts of the first `length` keys (`& mask`) to two 65536-entry
  * tables, even elements to `even` and odd ones to `odd` (see countHighDigits for why two); sum
  * them afterwards. Counting a tensor chunk by chunk gives the counts of the whole.

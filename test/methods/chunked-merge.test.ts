@@ -219,6 +219,72 @@ describe("chunked merges", () => {
     expect(fellBack, "runs that fell back").toBeGreaterThan(20);
   });
 
+  it("give merge's bits in one pass from sampled brackets, and when a bracket misses its cut (the exact passes after it)", () => {
+    const method = getMergeMethod("ties");
+    const paths = { onePass: 0, missed: 0 };
+    fc.assert(
+      fc.property(
+        fc.record({
+          models: fc.integer({ min: 1, max: 3 }),
+          length: fc.integer({ min: 4096, max: 6000 }),
+          chunk: fc.oneof(fc.constantFrom(1, 7, 32, 4096, 8192), fc.integer({ min: 1, max: 700 })),
+          // Few magnitudes (ties at the cut), plain floats, or rows of very different scales
+          // (a sample of two pieces then misjudges the cut).
+          style: fc.constantFrom("ties", "floats", "rows"),
+          seed: fc.nat(),
+          specials: fc.array(fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), special), { maxLength: 2 }),
+          densities: fc.array(fc.oneof(fc.constantFrom(0.5, 0.01, 0.999, 1), fc.double({ min: 0.001, max: 1, noNaN: true })), { minLength: 3, maxLength: 3 }),
+          weights: fc.array(weight, { minLength: 3, maxLength: 3 }),
+          normalize: fc.boolean(),
+          // 0: brackets as narrow as the sample allows, so that they often miss.
+          spread: fc.constantFrom(0, 1, 4),
+        }),
+        (c) => {
+          const draw = createRandom(c.seed);
+          const values = Float32Array.from({ length: (c.models + 1) * c.length }, (_, i) => {
+            if (c.style === "ties") return Math.round(draw() * 16 - 8) / 8;
+            const scale = c.style === "rows" && Math.floor((i % c.length) / 512) % 3 === 0 ? 100 : 1;
+            return (draw() * 2 - 1) * scale;
+          });
+          for (const [at, v] of c.specials) values[Math.floor(at * values.length)] = v;
+          const input = (): MergeInput<unknown, unknown> => ({
+            tensorName: "t",
+            shape: [c.length],
+            tensors: Array.from({ length: c.models }, (_, m) => values.slice((m + 1) * c.length, (m + 2) * c.length)),
+            base: values.slice(0, c.length),
+            perModel: Array.from({ length: c.models }, (_, m) => method.perModel.parse({ weight: c.weights[m], density: c.densities[m] })),
+            params: method.params.parse({ normalize: c.normalize }),
+            random: createRandom(1),
+          });
+          const whole = outcome(() => method.merge(input()));
+          let patched = false;
+          let sampled = false;
+          const sampling = { pieces: 2, pieceLength: 256, minLength: 0, spread: c.spread };
+          const watched = {
+            ...method,
+            chunked: () => {
+              const form = chunkedMagnitudeMerge({ method: "ties", tensorName: "t", densities: c.densities.slice(0, c.models), weights: c.weights.slice(0, c.models), rescale: false, options: { consensus: true, normalize: c.normalize, lambda: 1 }, sampling });
+              if (form.kind !== "passes") throw new Error("expected passes");
+              return {
+                kind: "passes" as const,
+                run: (io: ChunkedTensors) =>
+                  form.run({ ...io, sample: () => ((sampled = true), io.sample!()), patch: (indices, v) => ((patched = true), io.patch!(indices, v)) }),
+              };
+            },
+          } as AnyMergeMethod;
+          const chunked = outcome(() => mergeChunked(watched, input(), c.chunk));
+          expect(chunked).toEqual(whole);
+          if (patched) paths.onePass++;
+          else if (sampled && chunked.bits) paths.missed++;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Both ways were taken, often.
+    expect(paths.onePass).toBeGreaterThan(30);
+    expect(paths.missed).toBeGreaterThan(10);
+  });
+
   it("exist for the benchmarked methods and the configurations the executor relies on", () => {
     const n = 100;
     const t = (s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i + s));

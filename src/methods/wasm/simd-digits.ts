@@ -66,6 +66,32 @@ export function simdTrimTaskVectorAtBucket(x: Float32Array, base: Float32Array, 
 }
 
 /**
+ * trimTaskVectorInBracket (cut-bucket.ts) on the kernels: how many leading elements it did (all,
+ * or up to the first NaN d; 0 when it could not run), their count above `hi` added to `above[0]`.
+ */
+export function simdTrimTaskVectorInBracket(x: Float32Array, base: Float32Array, out: Float32Array, lo: number, hi: number, flags: Uint32Array, above: Uint32Array): number {
+  const k = simdKernels();
+  if (!k || !inKernelMemory(k, x) || !inKernelMemory(k, base) || !inKernelMemory(k, out) || !inKernelMemory(k, flags) || !inKernelMemory(k, above)) return 0;
+  return k.exports.trimTaskVectorInBracket(x.byteOffset, base.byteOffset, out.byteOffset, out.length, lo, hi, flags.byteOffset, above.byteOffset);
+}
+
+/**
+ * gatherFlaggedBits (cut-bucket.ts) on the kernels: the new count (-1: over `cap`), or undefined
+ * when its loop must run. `tables`: kernel scratch of 2 * sources.length words for the addresses.
+ */
+export function simdGatherFlaggedBits(flags: Uint32Array, length: number, start: number, sources: readonly Uint32Array[], targets: readonly Uint32Array[], indices: Uint32Array, at: number, cap: number, tables: Uint32Array): number | undefined {
+  const k = simdKernels();
+  const arrays = sources.length;
+  if (!k || !inKernelMemory(k, flags) || !inKernelMemory(k, indices) || !inKernelMemory(k, tables) || tables.length < 2 * arrays) return undefined;
+  if (!allInKernelMemory(k, sources) || !allInKernelMemory(k, targets) || start + length > 2 ** 31) return undefined;
+  for (let a = 0; a < arrays; a++) {
+    tables[a] = sources[a].byteOffset;
+    tables[arrays + a] = targets[a].byteOffset;
+  }
+  return k.exports.gatherFlaggedBits(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
+}
+
+/**
  * gatherFlagged (cut-bucket.ts) on the kernels: the new count (-1: over `cap`), or undefined when
  * its loop must run. `tables` holds the addresses of sources and targets (kernel scratch, at
  * least 2 * sources.length words).

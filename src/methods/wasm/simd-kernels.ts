@@ -41,6 +41,8 @@ export interface KernelExports {
   flagCutBucket(bits: number, n: number, high: number, low: number, flags: number): void;
   trimTaskVectorAtBucket(x: number, base: number, out: number, n: number, high: number, low: number, flags: number): number;
   gatherFlagged(flags: number, n: number, start: number, sources: number, targets: number, arrays: number, indices: number, at: number, cap: number): number;
+  trimTaskVectorInBracket(x: number, base: number, out: number, n: number, lo: number, hi: number, flags: number, above: number): number;
+  gatherFlaggedBits(flags: number, n: number, start: number, sources: number, targets: number, arrays: number, indices: number, at: number, cap: number): number;
   addDots(v0: number, v1: number, n: number, sums: number): void;
   anyNonFinite16(src: number, n: number, mask: number): number;
   anyNonFinite32(src: number, n: number): number;

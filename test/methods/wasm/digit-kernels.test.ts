@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { ABS_MASK, addHighDigits, addLowDigits } from "../../../src/methods/select-top-k.js";
 import { keepAtOrAbove } from "../../../src/methods/sparsify-magnitude.js";
 import { resetKernelScratch, scratchBytes, simdKernels } from "../../../src/methods/wasm/index.js";
-import { flagCutBucket, gatherFlagged, trimTaskVectorAtBucket } from "../../../src/methods/cut-bucket.js";
+import { flagCutBucket, gatherFlagged, gatherFlaggedBits, trimTaskVectorAtBucket, trimTaskVectorInBracket } from "../../../src/methods/cut-bucket.js";
 import { addTaskVectorHighDigits, addTaskVectorLowDigits } from "../../../src/methods/task-vector-digits.js";
 import { taskVector } from "../../../src/methods/task-vectors.js";
-import { simdAddHighDigits, simdAddLowDigits, simdFlagCutBucket, simdGatherFlagged, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits, simdTrimTaskVectorAtBucket } from "../../../src/methods/wasm/simd-digits.js";
+import { simdAddHighDigits, simdAddLowDigits, simdFlagCutBucket, simdGatherFlagged, simdGatherFlaggedBits, simdKeepAtOrAbove, simdTaskVectorHighDigits, simdTaskVectorLowDigits, simdTrimTaskVectorAtBucket, simdTrimTaskVectorInBracket } from "../../../src/methods/wasm/simd-digits.js";
 import { seededRandom, type SeededRandom } from "../../helpers/seeded-random.js";
 import { randomBits, plainCopy } from "./float-bits.js";
 import { NUM_RUNS, caseArb, outcomes, kernelFloats, kernelOut, kernelWords, useKernels } from "./kernel-cases.js";
@@ -254,6 +254,108 @@ describe("digit kernels", () => {
         expect([...flags].every((f) => f === 0), "flags cleared").toBe(true);
         expect(sameWords(indices, expectedIndices), "indices").toBe(true);
         targets.forEach((t, a) => expect(sameWords(t, expectedTargets[a]), `target ${a}`).toBe(true));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    seen.expectBoth();
+  });
+
+  it("trimTaskVectorInBracket gives taskVector, the trim below the bracket, its flag bits and the count above it as the loop does, stopping at the first NaN task vector", () => {
+    const stopped = outcomes("trimTaskVectorInBracket");
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const x = kernelFloats(c.n, r, c.mix);
+        const base = r.next() < 0.5 ? kernelFloats(c.n, r, c.mix) : inKernelCopy(x.map((v) => (r.next() < 0.3 ? v : Math.fround(v * (1 + (r.next() - 0.5) / 64)))));
+        // The reference, written out element by element on plain arrays.
+        const d = new Float32Array(c.n);
+        taskVector(plainCopy(x), plainCopy(base), d);
+        const keys = new Uint32Array(d.buffer);
+        const firstNaN = d.findIndex((v) => Number.isNaN(v));
+        // Bounds at keys of the task vector (ties at both ends), or anywhere in [0, 0x7fffffff].
+        const pick = () => (c.n > 0 && r.next() < 0.8 ? keys[r.int(0, c.n - 1)] & ABS_MASK : r.next() < 0.3 ? (r.next() < 0.5 ? 0 : ABS_MASK) : r.int(0, ABS_MASK));
+        const [lo, hi] = [pick(), pick()].sort((a, b) => a - b);
+        const words = Math.ceil(c.n / 32);
+        const flags = kernelWords(words);
+        for (let w = 0; w < words; w++) flags[w] = r.next() < 0.2 ? randomBits(r) : 0;
+        const expectedFlags = Uint32Array.from(flags);
+        let expectedAbove = 0;
+        for (let i = 0; i < c.n; i++) {
+          const v = keys[i] & ABS_MASK;
+          if (v > hi) expectedAbove++;
+          else if (v >= lo) expectedFlags[i >>> 5] |= 1 << (i & 31);
+          if (v < lo) keys[i] = 0;
+        }
+        // The kernel alone: the same up to where it stopped.
+        const out = kernelOut(c.n);
+        const flagsK = kernelWords(words);
+        flagsK.set(flags);
+        const above = kernelWords(1).fill(5);
+        const done = simdTrimTaskVectorInBracket(x, base, out, lo, hi, flagsK, above);
+        expect(done).toBe(firstNaN < 0 ? c.n : firstNaN);
+        stopped.record(done === c.n);
+        expect(sameWords(new Uint32Array(out.buffer, out.byteOffset, done), keys.subarray(0, done)), "trimmed task vector").toBe(true);
+        const flagged = (f: Uint32Array, i: number) => (f[i >>> 5] >>> (i & 31)) & 1;
+        for (let i = 0; i < done; i++) if (flagged(flagsK, i) !== flagged(expectedFlags, i)) expect.fail(`flag ${i}`);
+        if (done === c.n) {
+          expect(above[0]).toBe(5 + expectedAbove);
+          expect(sameWords(flagsK, expectedFlags), "flag words").toBe(true);
+        }
+        // The public function: the whole chunk, the loop doing the rest.
+        const whole = kernelOut(c.n);
+        expect(trimTaskVectorInBracket(x, base, whole, lo, hi, flags, kernelWords(1))).toBe(expectedAbove);
+        expect(sameWords(new Uint32Array(whole.buffer, whole.byteOffset, c.n), keys), "public: trimmed task vector").toBe(true);
+        expect(sameWords(flags, expectedFlags), "public: flag words").toBe(true);
+      }),
+      { numRuns: NUM_RUNS / 3 },
+    );
+    stopped.expectBoth();
+  });
+
+  it("gatherFlaggedBits gathers the elements whose bits are set, in index order, as the loop does, or reports the cap", () => {
+    const seen = outcomes("gatherFlaggedBits");
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1000 }), (c, arrays, start) => {
+        resetKernelScratch();
+        const r = seededRandom(c.seed);
+        const sources = Array.from({ length: arrays }, () => randomKeys(r, c.n, kernelWords(c.n)));
+        const words = Math.ceil(c.n / 32);
+        const flags = kernelWords(words).fill(0);
+        const share = r.next() * 0.3;
+        for (let i = 0; i < c.n; i++) if (r.next() < share) flags[i >>> 5] |= 1 << (i & 31);
+        const size = 320;
+        const at = r.int(0, 20);
+        const cap = r.next() < 0.8 ? size : r.int(at, at + 10);
+        const targets = sources.map(() => kernelWords(size).fill(0xdeadbeef));
+        const indices = kernelWords(size).fill(7);
+        // The reference, written out: every flagged element in index order.
+        const expectedTargets = targets.map((t) => Uint32Array.from(t));
+        const expectedIndices = Uint32Array.from(indices);
+        let expected = at;
+        for (let i = 0; i < c.n && expected !== -1; i++) {
+          if (((flags[i >>> 5] >>> (i & 31)) & 1) === 0) continue;
+          if (expected >= cap) expected = -1;
+          else {
+            expectedIndices[expected] = start + i;
+            sources.forEach((s, a) => (expectedTargets[a][expected] = s[i]));
+            expected++;
+          }
+        }
+        const plainFlags = Uint32Array.from(flags);
+        const plainTargets = targets.map((t) => Uint32Array.from(t));
+        const plainIndices = Uint32Array.from(indices);
+        const loop = gatherFlaggedBits(plainFlags, c.n, start, sources.map((s) => Uint32Array.from(s)), plainTargets, plainIndices, at, cap, new Uint32Array(2 * arrays));
+        const got = simdGatherFlaggedBits(flags, c.n, start, sources, targets, indices, at, cap, kernelWords(2 * arrays));
+        expect(got).toBe(expected);
+        expect(loop).toBe(expected);
+        seen.record(got !== -1);
+        if (got === -1) return;
+        expect([...flags, ...plainFlags].every((f) => f === 0), "flags cleared").toBe(true);
+        for (const [ix, ts] of [[indices, targets], [plainIndices, plainTargets]] as const) {
+          expect(sameWords(ix, expectedIndices), "indices").toBe(true);
+          ts.forEach((t, a) => expect(sameWords(t, expectedTargets[a]), `target ${a}`).toBe(true));
+        }
       }),
       { numRuns: NUM_RUNS },
     );

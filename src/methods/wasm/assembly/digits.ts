@@ -196,10 +196,13 @@ export function gatherFlagged(flags: usize, n: i32, start: i32, sources: usize, 
   let count = at;
   let i = 0;
   for (; i + 16 <= n; i += 16) {
-    if (!v128.any_true(v128.load(flags + <usize>i))) continue;
-    for (let j = i; j < i + 16; j++) {
-      count = gatherOne(flags, j, start, sources, targets, arrays, indices, count, cap);
+    // One bit per flagged element of the 16: only those are visited (lowest index first).
+    let set = i8x16.bitmask(i8x16.ne(v128.load(flags + <usize>i), i32x4.splat(0)));
+    if (set == 0) continue;
+    while (set != 0) {
+      count = gatherOne(flags, i + ctz(set), start, sources, targets, arrays, indices, count, cap);
       if (count < 0) return -1;
+      set &= set - 1;
     }
     v128.store(flags + <usize>i, i32x4.splat(0));
   }
@@ -256,4 +259,92 @@ export function trimTaskVectorAtBucket(x: usize, base: usize, out: usize, n: i32
     flagIn(low, flags, i, v, high);
   }
   return n;
+}
+
+/**
+ * One model's task vector for the combine that finishes a sampled bracket late
+ * (trimTaskVectorInBracket): out = float32(x - base) with the elements whose key |d| is below `lo`
+ * zeroed (+0), the others kept; those with a key in [lo, hi] flagged (bit i & 31 of the u32 at
+ * flags + 4 * (i >> 5) set); the keys above `hi` counted into the u32 at `above`. Keys and bounds
+ * are in [0, 0x7fffffff]. Returns how far it got: n, or the index of the first NaN d (the caller
+ * does the rest).
+ */
+export function trimTaskVectorInBracket(x: usize, base: usize, out: usize, n: i32, lo: i32, hi: i32, flags: usize, above: usize): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  const low = i32x4.splat(lo);
+  const high = i32x4.splat(hi);
+  let over = i32x4.splat(0);
+  let i = 0;
+  let nan = false;
+  // 32 elements per flag word: their bits are collected in a register, then stored at once.
+  for (; i + 32 <= n && !nan; i += 32) {
+    let word = 0;
+    let j = 0;
+    for (; j < 32; j += 4) {
+      const at = <usize>(i + j) << 2;
+      const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
+      if (v128.any_true(f32x4.ne(d, d))) {
+        nan = true;
+        break;
+      }
+      const v = v128.and(d, mask);
+      const kept = i32x4.ge_s(v, low);
+      const beyond = i32x4.gt_s(v, high);
+      v128.store(out + at, v128.and(d, kept));
+      over = i32x4.sub(over, beyond);
+      word |= i32x4.bitmask(v128.andnot(kept, beyond)) << j;
+    }
+    const f = flags + (<usize>i >> 3);
+    store<u32>(f, load<u32>(f) | word);
+    if (nan) i += j - 32;
+  }
+  let total = i32x4.extract_lane(over, 0) + i32x4.extract_lane(over, 1) + i32x4.extract_lane(over, 2) + i32x4.extract_lane(over, 3);
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const d = load<f32>(x + at) - load<f32>(base + at);
+    if (d != d) break;
+    const v = <i32>(reinterpret<u32>(d) & 0x7fffffff);
+    store<f32>(out + at, v >= lo ? d : 0);
+    if (v > hi) total++;
+    else if (v >= lo) {
+      const f = flags + (<usize>(i >> 5) << 2);
+      store<u32>(f, load<u32>(f) | (1 << (i & 31)));
+    }
+  }
+  store<u32>(above, load<u32>(above) + <u32>total);
+  return i;
+}
+
+/**
+ * Gathers the flagged elements of a chunk (gatherFlaggedBits): for each i < n in order whose bit
+ * is set in the flag words (bit i & 31 of word i >> 5), appends start + i to `indices` and element
+ * i of each of the `arrays` uint32 arrays whose addresses are in `sources` to the arrays in
+ * `targets`, at position `at`, `at + 1`, ...; clears the flag words. Returns the new count, or -1
+ * when more than `cap` would be held (flags and targets are then unspecified).
+ */
+export function gatherFlaggedBits(flags: usize, n: i32, start: i32, sources: usize, targets: usize, arrays: i32, indices: usize, at: i32, cap: i32): i32 {
+  let count = at;
+  const words = (n + 31) >> 5;
+  for (let w = 0; w < words; w++) {
+    const f = flags + (<usize>w << 2);
+    let set = load<u32>(f);
+    if (set == 0) continue;
+    store<u32>(f, 0);
+    while (set != 0) {
+      count = gatherAt((w << 5) + <i32>ctz(set), start, sources, targets, arrays, indices, count, cap);
+      if (count < 0) return -1;
+      set &= set - 1;
+    }
+  }
+  return count;
+}
+
+// @ts-ignore: decorator
+@inline function gatherAt(i: i32, start: i32, sources: usize, targets: usize, arrays: i32, indices: usize, count: i32, cap: i32): i32 {
+  if (count >= cap) return -1;
+  store<u32>(indices + (<usize>count << 2), start + i);
+  for (let a = 0; a < arrays; a++) {
+    store<u32>(<usize>load<u32>(targets + (<usize>a << 2)) + (<usize>count << 2), load<u32>(<usize>load<u32>(sources + (<usize>a << 2)) + (<usize>i << 2)));
+  }
+  return count + 1;
 }

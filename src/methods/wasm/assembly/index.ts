@@ -8,7 +8,7 @@ export { weightedSumBf16, sumTensorDeltasBf16 } from "./fused-sums";
 export { tiesConsensus } from "./ties-consensus";
 export { taskVector, taskVectorL1, addL1, applyKeepBits } from "./task-vectors";
 export { fillDraws, dropDraws, randomDrop } from "./random-drop";
-export { addHighDigits, addLowDigits, keepAtOrAbove, addTaskVectorHighDigits, addTaskVectorLowDigits, flagCutBucket, gatherFlagged, trimTaskVectorAtBucket } from "./digits";
+export { addHighDigits, addLowDigits, keepAtOrAbove, addTaskVectorHighDigits, addTaskVectorLowDigits, flagCutBucket, gatherFlagged, trimTaskVectorAtBucket, trimTaskVectorInBracket, gatherFlaggedBits } from "./digits";
 export { addDots } from "./slerp";
 export { anyNonFinite16, anyNonFinite32 } from "./non-finite";
 
