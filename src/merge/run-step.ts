@@ -33,7 +33,7 @@ export async function runStep(task: StepTask): Promise<StepResult> {
     for (const [slot, t] of allInputs(task).entries()) {
       const size = chunkInputBytes(t.dtype);
       if (size === undefined) throw new SmeltError("internal", `tensor "${task.tensorName}": no chunked merge reads ${t.dtype}`);
-      // Blocks of 32 chunks (with 4096-element chunks, a file read per 256 KiB of bf16); 128 for
+      // Blocks of 32 chunks (with 16384-element chunks, a file read per MiB of bf16); 128 for
       // the elementwise steps, which read ahead in the background (a read costs its caller ~10 us).
       inputs.push(openInputBlocks(t, size, slot, (form.kind === "elementwise" ? 128 : 32) * task.chunk));
     }
