@@ -1,6 +1,7 @@
 // Exact top-k selection by 16-bit radix digits of |d| (select-top-k.ts, sparsify-magnitude.ts):
 // counting passes and the trim, on the bits of float32 task vectors. Integer work only, so the
 // results are those of the TypeScript loops for every input.
+import { pointer } from "./lanes";
 
 /**
  * Counts the high 16 bits of (keys & 0x7fffffff) into two u32 tables, even elements into `even`
@@ -275,28 +276,27 @@ export function trimTaskVectorInBracket(x: usize, base: usize, out: usize, n: i3
   const high = i32x4.splat(hi);
   let over = i32x4.splat(0);
   let i = 0;
-  let nan = false;
-  // 32 elements per flag word: their bits are collected in a register, then stored at once.
-  for (; i + 32 <= n && !nan; i += 32) {
+  // 32 elements per flag word: their bits are collected in a register, then stored at once. A
+  // group holding a NaN d leaves its flags and counts out, and the loop below redoes it.
+  for (; i + 32 <= n; i += 32) {
     let word = 0;
-    let j = 0;
-    for (; j < 32; j += 4) {
+    let nan = i32x4.splat(0);
+    let beyondGroup = i32x4.splat(0);
+    for (let j = 0; j < 32; j += 4) {
       const at = <usize>(i + j) << 2;
       const d = f32x4.sub(v128.load(x + at), v128.load(base + at));
-      if (v128.any_true(f32x4.ne(d, d))) {
-        nan = true;
-        break;
-      }
+      nan = v128.or(nan, f32x4.ne(d, d));
       const v = v128.and(d, mask);
       const kept = i32x4.ge_s(v, low);
       const beyond = i32x4.gt_s(v, high);
       v128.store(out + at, v128.and(d, kept));
-      over = i32x4.sub(over, beyond);
+      beyondGroup = i32x4.sub(beyondGroup, beyond);
       word |= i32x4.bitmask(v128.andnot(kept, beyond)) << j;
     }
+    if (v128.any_true(nan)) break;
+    over = i32x4.add(over, beyondGroup);
     const f = flags + (<usize>i >> 3);
     store<u32>(f, load<u32>(f) | word);
-    if (nan) i += j - 32;
   }
   let total = i32x4.extract_lane(over, 0) + i32x4.extract_lane(over, 1) + i32x4.extract_lane(over, 2) + i32x4.extract_lane(over, 3);
   for (; i < n; i++) {
@@ -323,6 +323,7 @@ export function trimTaskVectorInBracket(x: usize, base: usize, out: usize, n: i3
  * when more than `cap` would be held (flags and targets are then unspecified).
  */
 export function gatherFlaggedBits(flags: usize, n: i32, start: i32, sources: usize, targets: usize, arrays: i32, indices: usize, at: i32, cap: i32): i32 {
+  if (arrays == 3) return gatherFlaggedBits3(flags, n, start, sources, targets, indices, at, cap);
   let count = at;
   const words = (n + 31) >> 5;
   for (let w = 0; w < words; w++) {
@@ -333,6 +334,36 @@ export function gatherFlaggedBits(flags: usize, n: i32, start: i32, sources: usi
     while (set != 0) {
       count = gatherAt((w << 5) + <i32>ctz(set), start, sources, targets, arrays, indices, count, cap);
       if (count < 0) return -1;
+      set &= set - 1;
+    }
+  }
+  return count;
+}
+
+/** gatherFlaggedBits for three arrays (the base and two models: the common merge), their addresses in registers. */
+function gatherFlaggedBits3(flags: usize, n: i32, start: i32, sources: usize, targets: usize, indices: usize, at: i32, cap: i32): i32 {
+  const s0 = pointer(sources, 0);
+  const s1 = pointer(sources, 1);
+  const s2 = pointer(sources, 2);
+  const t0 = pointer(targets, 0);
+  const t1 = pointer(targets, 1);
+  const t2 = pointer(targets, 2);
+  let count = at;
+  const words = (n + 31) >> 5;
+  for (let w = 0; w < words; w++) {
+    const f = flags + (<usize>w << 2);
+    let set = load<u32>(f);
+    if (set == 0) continue;
+    store<u32>(f, 0);
+    while (set != 0) {
+      if (count >= cap) return -1;
+      const i = (<usize>w << 7) + (<usize>ctz(set) << 2);
+      const to = <usize>count << 2;
+      store<u32>(indices + to, start + <i32>(i >> 2));
+      store<u32>(t0 + to, load<u32>(s0 + i));
+      store<u32>(t1 + to, load<u32>(s1 + i));
+      store<u32>(t2 + to, load<u32>(s2 + i));
+      count++;
       set &= set - 1;
     }
   }
