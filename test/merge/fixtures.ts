@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { llamaHfTensorSpecs } from "../../src/arch/llama-hf-tensor-specs.js";
-import { writeSafetensors } from "../../src/tensor/safetensors/index.js";
+import { openHfCheckpoint, writeSafetensors } from "../../src/tensor/safetensors/index.js";
 import type { SafetensorsDType } from "../../src/tensor/safetensors/index.js";
 
 /** A tiny llama-shaped tensor set: names as Hugging Face writes them. */
@@ -37,4 +37,14 @@ export async function writeHfModel(dir: string, tensors: TensorMap, dtype: Safet
   await writeSafetensors(join(dir, "model.safetensors"), [...tensors].map(([name, t]) => ({ name, dtype, shape: t.shape, data: t.data })));
   await writeFile(join(dir, "config.json"), JSON.stringify({ architectures: ["LlamaForCausalLM"], model_type: modelType, torch_dtype: "float32", hidden_size: 8 }));
   await writeFile(join(dir, "tokenizer_config.json"), JSON.stringify({ model_max_length: 64, from: dir }));
+}
+
+/** Each tensor's stored bytes in a merged HF folder, by name. */
+export async function storedTensors(path: string): Promise<Map<string, Buffer>> {
+  const src = await openHfCheckpoint(path);
+  try {
+    return new Map(await Promise.all(src.list().map(async (t) => [t.name, Buffer.from((await src.readRaw(t.name)).bytes)] as const)));
+  } finally {
+    await src.close();
+  }
 }

@@ -7,7 +7,7 @@ import { getMergeMethod, tensorSeed, createRandom } from "../../src/methods/inde
 import { parseRecipe } from "../../src/recipe/index.js";
 import { encodeFloat, type FloatDType } from "../../src/tensor/index.js";
 import { openHfCheckpoint } from "../../src/tensor/safetensors/index.js";
-import { llamaShapes, randomModel, writeHfModel } from "./fixtures.js";
+import { llamaShapes, randomModel, storedTensors, writeHfModel } from "./fixtures.js";
 
 /**
  * End to end, the executor's fast paths (chunked merges, elementwise steps split between threads,
@@ -77,15 +77,6 @@ async function straightforward(yaml: string, outDtype: FloatDType): Promise<Map<
   }
 }
 
-async function merged(path: string): Promise<Map<string, Buffer>> {
-  const src = await openHfCheckpoint(path);
-  try {
-    return new Map(await Promise.all(src.list().map(async (t) => [t.name, Buffer.from((await src.readRaw(t.name)).bytes)] as const)));
-  } finally {
-    await src.close();
-  }
-}
-
 describe("merge: fast paths against the straightforward computation", () => {
   for (const [name, yaml] of Object.entries(recipes)) {
     it(`${name}: inline, inline in streamed parts, and on 2 threads with odd chunks, small parts and a tiny memory budget`, async () => {
@@ -100,7 +91,7 @@ describe("merge: fast paths against the straightforward computation", () => {
       for (const [i, options] of runs.entries()) {
         const out = join(dir, `${name}-${i}`);
         await merge(parseRecipe(`${yaml}dtype: bfloat16\n`, "r.yaml"), { output: out, baseDir: dir, ...options });
-        const got = await merged(out);
+        const got = await storedTensors(out);
         expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
         for (const [tensor, bytes] of want) expect(got.get(tensor)!.equals(bytes), `${name} run ${i}: ${tensor}`).toBe(true);
       }

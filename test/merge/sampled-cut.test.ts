@@ -7,7 +7,7 @@ import { createRandom, getMergeMethod, tensorSeed } from "../../src/methods/inde
 import { parseRecipe } from "../../src/recipe/index.js";
 import { encodeFloat, type FloatDType } from "../../src/tensor/index.js";
 import { openHfCheckpoint } from "../../src/tensor/safetensors/index.js";
-import { llamaShapes, randomValues, writeHfModel } from "./fixtures.js";
+import { llamaShapes, randomValues, storedTensors, writeHfModel } from "./fixtures.js";
 
 /**
  * The one-pass magnitude trim (sampled brackets, combine-in-brackets.ts) through the executor:
@@ -92,15 +92,6 @@ async function straightforward(yaml: string, outDtype: FloatDType): Promise<Map<
   }
 }
 
-async function merged(path: string): Promise<Map<string, Buffer>> {
-  const src = await openHfCheckpoint(path);
-  try {
-    return new Map(await Promise.all(src.list().map(async (t) => [t.name, Buffer.from((await src.readRaw(t.name)).bytes)] as const)));
-  } finally {
-    await src.close();
-  }
-}
-
 describe("ties on tensors large enough to sample: one pass over the inputs", () => {
   for (const [outDtype, dtype] of [["bfloat16", "BF16"], ["float16", "F16"], ["float32", "F32"]] as const) {
     it(`gives the whole-tensor merge's ${dtype} bytes, inline and on 2 threads`, async () => {
@@ -110,7 +101,7 @@ describe("ties on tensors large enough to sample: one pass over the inputs", () 
       for (const [i, options] of [{ threads: 0 }, { pool }].entries()) {
         const out = join(dir, `${outDtype}-${i}`);
         await merge(parseRecipe(yaml, "r.yaml"), { output: out, baseDir: dir, ...options });
-        const got = await merged(out);
+        const got = await storedTensors(out);
         expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
         for (const [tensor, bytes] of want) expect(got.get(tensor)!.equals(bytes), `run ${i}: ${tensor}`).toBe(true);
       }

@@ -1,4 +1,4 @@
-import { allInKernelMemory, inKernelMemory, simdKernels } from "./simd-kernels.js";
+import { allInKernelMemory, inKernelMemory, simdKernels, type SimdKernels } from "./simd-kernels.js";
 
 /**
  * The radix-select passes and the trim (select-top-k.ts, sparsify-magnitude.ts) on the SIMD
@@ -80,15 +80,9 @@ export function simdTrimTaskVectorInBracket(x: Float32Array, base: Float32Array,
  * when its loop must run. `tables`: kernel scratch of 2 * sources.length words for the addresses.
  */
 export function simdGatherFlaggedBits(flags: Uint32Array, length: number, start: number, sources: readonly Uint32Array[], targets: readonly Uint32Array[], indices: Uint32Array, at: number, cap: number, tables: Uint32Array): number | undefined {
-  const k = simdKernels();
+  const k = gatherKernels(flags, length, start, sources, targets, indices, tables);
   const arrays = sources.length;
-  if (!k || !inKernelMemory(k, flags) || !inKernelMemory(k, indices) || !inKernelMemory(k, tables) || tables.length < 2 * arrays) return undefined;
-  if (!allInKernelMemory(k, sources) || !allInKernelMemory(k, targets) || start + length > 2 ** 31) return undefined;
-  for (let a = 0; a < arrays; a++) {
-    tables[a] = sources[a].byteOffset;
-    tables[arrays + a] = targets[a].byteOffset;
-  }
-  return k.exports.gatherFlaggedBits(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
+  return k?.exports.gatherFlaggedBits(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
 }
 
 /**
@@ -97,6 +91,16 @@ export function simdGatherFlaggedBits(flags: Uint32Array, length: number, start:
  * least 2 * sources.length words).
  */
 export function simdGatherFlagged(flags: Uint8Array, length: number, start: number, sources: readonly Uint32Array[], targets: readonly Uint32Array[], indices: Uint32Array, at: number, cap: number, tables: Uint32Array): number | undefined {
+  const k = gatherKernels(flags, length, start, sources, targets, indices, tables);
+  const arrays = sources.length;
+  return k?.exports.gatherFlagged(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
+}
+
+/**
+ * The kernels, when a gather can run on them (every array in their memory, indices that fit an
+ * i32), with `tables` holding the addresses of `sources` then `targets`; else undefined.
+ */
+function gatherKernels(flags: ArrayBufferView, length: number, start: number, sources: readonly Uint32Array[], targets: readonly Uint32Array[], indices: Uint32Array, tables: Uint32Array): SimdKernels | undefined {
   const k = simdKernels();
   const arrays = sources.length;
   if (!k || !inKernelMemory(k, flags) || !inKernelMemory(k, indices) || !inKernelMemory(k, tables) || tables.length < 2 * arrays) return undefined;
@@ -105,5 +109,5 @@ export function simdGatherFlagged(flags: Uint8Array, length: number, start: numb
     tables[a] = sources[a].byteOffset;
     tables[arrays + a] = targets[a].byteOffset;
   }
-  return k.exports.gatherFlagged(flags.byteOffset, length, start, tables.byteOffset, tables.byteOffset + 4 * arrays, arrays, indices.byteOffset, at, cap);
+  return k;
 }

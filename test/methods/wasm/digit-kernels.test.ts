@@ -49,6 +49,14 @@ function inKernelCopy(values: Float32Array): Float32Array {
   return copy;
 }
 
+/** Where a gather puts its elements: 320-element targets and indices (filled with markers), a start and a cap (sometimes small). */
+function gatherTargets(r: SeededRandom, arrays: number): { at: number; cap: number; targets: Uint32Array[]; indices: Uint32Array } {
+  const size = 320;
+  const at = r.int(0, 20);
+  const cap = r.next() < 0.8 ? size : r.int(at, at + 10);
+  return { at, cap, targets: Array.from({ length: arrays }, () => kernelWords(size).fill(0xdeadbeef)), indices: kernelWords(size).fill(7) };
+}
+
 const sameWords = (a: Uint32Array, b: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe("digit kernels", () => {
@@ -238,11 +246,7 @@ describe("digit kernels", () => {
         const flags = inKernelBytes(c.n);
         const share = r.next() * 0.3;
         for (let i = 0; i < c.n; i++) flags[i] = r.next() < share ? 1 + r.int(0, 254) : 0;
-        const size = 320;
-        const at = r.int(0, 20);
-        const cap = r.next() < 0.8 ? size : r.int(at, at + 10);
-        const targets = sources.map(() => kernelWords(size).fill(0xdeadbeef));
-        const indices = kernelWords(size).fill(7);
+        const { at, cap, targets, indices } = gatherTargets(r, arrays);
         const expectedTargets = targets.map((t) => Uint32Array.from(t));
         const expectedIndices = Uint32Array.from(indices);
         const expectedFlags = Uint8Array.from(flags);
@@ -324,11 +328,7 @@ describe("digit kernels", () => {
         const flags = kernelWords(words).fill(0);
         const share = r.next() * 0.3;
         for (let i = 0; i < c.n; i++) if (r.next() < share) flags[i >>> 5] |= 1 << (i & 31);
-        const size = 320;
-        const at = r.int(0, 20);
-        const cap = r.next() < 0.8 ? size : r.int(at, at + 10);
-        const targets = sources.map(() => kernelWords(size).fill(0xdeadbeef));
-        const indices = kernelWords(size).fill(7);
+        const { at, cap, targets, indices } = gatherTargets(r, arrays);
         // The reference, written out: every flagged element in index order.
         const expectedTargets = targets.map((t) => Uint32Array.from(t));
         const expectedIndices = Uint32Array.from(indices);
