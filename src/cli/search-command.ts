@@ -95,7 +95,7 @@ export async function runSearchCli(args: SearchArgs): Promise<{ summary: SearchS
   const control = createSearchControl();
   const name = chooseReporter({ requested: args.reporter, plain: args.plain === true, stdoutIsTTY: process.stdout.isTTY === true, stdinIsTTY: process.stdin.isTTY === true, env: process.env });
   let runDir = args.resume;
-  const reporter = searchReporters[name]({
+  const reporter = await searchReporters[name]({
     write: (text) => process.stdout.write(text),
     control,
     stop: () => controller.abort(),

@@ -1,5 +1,4 @@
 import type { PullEvent, SearchControl, SearchEvent, TaskScore } from "../index.js";
-import { createTuiReporter } from "../tui/tui-reporter.js";
 import { formatBytes } from "./format.js";
 
 /** A reporter turns search events into output: the TUI, plain lines or JSON lines, over one stream. */
@@ -27,8 +26,9 @@ export interface ReporterContext {
 export type ReporterName = "tui" | "plain" | "jsonl";
 
 /** The reporters by name (tap's report() picks an ink component or a stream the same way). */
-export const searchReporters: Readonly<Record<ReporterName, (ctx: ReporterContext) => SearchReporter>> = {
-  tui: (ctx) => createTuiReporter(ctx),
+export const searchReporters: Readonly<Record<ReporterName, (ctx: ReporterContext) => SearchReporter | Promise<SearchReporter>>> = {
+  // The TUI (ink, ~0.5 s to load) is imported only when it is the reporter.
+  tui: async (ctx) => (await import("../tui/tui-reporter.js")).createTuiReporter(ctx),
   plain: (ctx) => plainReporter(ctx.write),
   jsonl: (ctx) => jsonlReporter(ctx.write),
 };

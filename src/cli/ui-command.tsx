@@ -1,9 +1,7 @@
 import { relative } from "node:path";
 import type { CommandModule } from "yargs";
 import { SmeltError } from "../index.js";
-import { SmeltApp, spaceTitle } from "../tui/app.js";
-import { mountTui } from "../tui/run-tui.js";
-import { startSearchSession, type SearchSession } from "../tui/session/search-session.js";
+import type { SearchSession } from "../tui/session/search-session.js";
 import { scoringOptions, searchOptionsOf, type ScoringArgs } from "./search-command.js";
 import { isCi } from "./search-reporters.js";
 
@@ -27,6 +25,8 @@ export const uiCommand: CommandModule<object, UiArgs> = {
     if (!canRunTui()) {
       throw new SmeltError("usage", "smelt ui needs an interactive terminal (stdin and stdout a TTY, CI unset); use smelt search SPACE for plain output");
     }
+    // The TUI (ink, ~0.5 s to load) is imported only by the commands that show it.
+    const [{ SmeltApp, spaceTitle }, { mountTui }, { startSearchSession }] = await Promise.all([import("../tui/app.js"), import("../tui/run-tui.js"), import("../tui/session/search-session.js")]);
     const sessions: SearchSession[] = [];
     const tui = mountTui(
       <SmeltApp

@@ -1,5 +1,4 @@
-import { View, parse } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { addSvgTitles } from "./svg-titles.js";
 
 export interface RenderSvgOptions {
@@ -30,6 +29,8 @@ function collectingLogger(onWarning: (message: string) => void) {
  * DOM, no native module; text widths are estimated. Data must be inline (nothing is loaded).
  */
 export async function renderSvg(spec: TopLevelSpec, options: RenderSvgOptions = {}): Promise<string> {
+  // Imported on first use: vega and vega-lite take ~0.5 s to load, which only `report` needs.
+  const [{ View, parse }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const logger = collectingLogger(options.onWarning ?? (() => undefined));
   const view = new View(parse(compile(spec, { logger }).spec), { renderer: "none", logger });
   try {

@@ -8,7 +8,7 @@
  * backend. The thread cap only ever grows, so a backend asking for more threads than an earlier
  * one still gets them.
  */
-import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
+import type { Llama, LlamaLogLevel } from "node-llama-cpp";
 
 let shared: Promise<Llama> | undefined;
 
@@ -22,7 +22,7 @@ let errorCount = 0;
  * and the lines logged while a call failed are attached to that error's message.
  */
 function keepError(level: LlamaLogLevel, message: string): void {
-  if (level !== LlamaLogLevel.error && level !== LlamaLogLevel.fatal) return;
+  if (level !== ("error" as LlamaLogLevel) && level !== ("fatal" as LlamaLogLevel)) return;
   recentErrors.push(message.trim());
   if (recentErrors.length > KEPT_LOG_LINES) recentErrors.shift();
   errorCount++;
@@ -41,17 +41,23 @@ export function llamaErrorsSince(mark: number): string[] {
 
 /** The process's `Llama`, allowing at least `threads` threads in total. */
 export async function getSharedLlama(threads: number): Promise<Llama> {
-  shared ??= getLlama({
-    gpu: false,
-    build: "never",
-    skipDownload: true,
-    maxThreads: threads,
-    logLevel: LlamaLogLevel.error,
-    logger: keepError,
-  }).catch((error: unknown) => {
-    shared = undefined; // let a later call retry instead of caching the failure forever
-    throw error;
-  });
+  // Imported on first use: loading node-llama-cpp takes ~0.4 s, which commands that never run a
+  // model (merge, leaderboard, --help) should not pay.
+  shared ??= import("node-llama-cpp")
+    .then(({ getLlama, LlamaLogLevel }) =>
+      getLlama({
+        gpu: false,
+        build: "never",
+        skipDownload: true,
+        maxThreads: threads,
+        logLevel: LlamaLogLevel.error,
+        logger: keepError,
+      }),
+    )
+    .catch((error: unknown) => {
+      shared = undefined; // let a later call retry instead of caching the failure forever
+      throw error;
+    });
   const llama = await shared;
   if (llama.maxThreads < threads) llama.maxThreads = threads;
   return llama;
