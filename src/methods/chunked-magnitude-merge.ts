@@ -93,6 +93,12 @@ export function chunkedMagnitudeMerge(args: {
   };
 }
 
+/** Largest share of a tensor the brackets may hold together for the one-pass form to be tried. */
+const MAX_BRACKET_SHARE = 0.25;
+
+/** Most kernel scratch the one-pass form's gathered elements may take (index, base, task vectors). */
+const MAX_GATHERED_BYTES = 192 << 20;
+
 /**
  * The one-pass form, for outputs that can be patched and tensors large enough to sample: brackets
  * for the cuts from a sample, then combineInBrackets. False when the tensor is not sampled or a
@@ -105,6 +111,9 @@ function combineSampled(io: ChunkedTensors, trimmed: readonly number[], keeps: r
   // Room for half as many gathered elements again as the sample puts in the brackets.
   const share = Math.min(1, brackets.reduce((sum, b) => sum + b.share, 0));
   const cap = Math.min(io.length, Math.ceil(1.5 * share * io.length) + 4096);
+  // Brackets holding much of the tensor (many equal |d| at the cut: a module a LoRA adapter does
+  // not touch has d = 0 throughout) would gather most of it: the exact passes do better there.
+  if (share > MAX_BRACKET_SHARE || 4 * cap * (io.tensors.length + 2) > MAX_GATHERED_BYTES) return false;
   const cuts = trimmed.map((model, j) => ({ model, k: k[j], bracket: brackets[j] }));
   return combineInBrackets(io, cuts, args.weights, args.options, cap);
 }

@@ -12,7 +12,8 @@ import { llamaShapes, randomValues, storedTensors, writeHfModel } from "./fixtur
 /**
  * The one-pass magnitude trim (sampled brackets, combine-in-brackets.ts) through the executor:
  * tensors large enough to be sampled, read from files in pieces, the output patched in place, as
- * F32, F16 and BF16, against each tensor merged whole by the method's own `merge`. Counts how
+ * F32, F16 and BF16, against each tensor merged whole by the method's own `merge`; and a task
+ * vector of zeros, which it leaves to the exact passes. Counts how
  * often the inline runs took the one pass (a wrapper around the real function).
  */
 
@@ -46,13 +47,17 @@ beforeAll(async () => {
         if (scale === 0) return [name, { shape, data: base }];
         const delta = randomValues(n, seed * 1000 + i, scale);
         const row = shape.at(-1)!;
-        return [name, { shape, data: base.map((v, j) => v + delta[j] * (1 + (Math.floor(j / row) % 7))) }];
+        return [name, { shape, data: base.map((v, j) => v + delta[j] * (1 + 0.1 * (Math.floor(j / row) % 7))) }];
       }),
     );
-  await writeHfModel(join(dir, "base"), model(0, 0), "BF16");
-  await writeHfModel(join(dir, "a"), model(1, 0.01), "BF16");
-  await writeHfModel(join(dir, "b"), model(2, 0.02), "BF16");
+  // Stored as float32: as bf16, deltas of a few of the base's ulps take a handful of values, and
+  // ties at the cut then fill the brackets (the exact passes' case, tested below with zeros).
+  await writeHfModel(join(dir, "base"), model(0, 0), "F32");
+  await writeHfModel(join(dir, "a"), model(1, 0.01), "F32");
+  await writeHfModel(join(dir, "b"), model(2, 0.02), "F32");
   await writeHfModel(join(dir, "c"), model(3, 0.005), "F16");
+  // A fine-tune that left everything as it was (as a LoRA adapter leaves its untargeted modules).
+  await writeHfModel(join(dir, "same"), model(0, 0), "F32");
   pool = createMergePool(2);
 });
 afterAll(async () => {
@@ -60,17 +65,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const recipe = (outDtype: string) =>
+const recipe = (outDtype: string, models = ["a", "b", "c"]) =>
   "merge_method: ties\nbase_model: base\nmodels:\n" +
-  "  - model: a\n    parameters: {weight: 0.7, density: 0.3}\n" +
-  "  - model: b\n    parameters: {weight: 0.5, density: 0.6}\n" +
-  "  - model: c\n    parameters: {weight: 0.4, density: 1}\n" +
+  models.map((m, i) => `  - model: ${m}\n    parameters: {weight: ${[0.7, 0.5, 0.4][i]}, density: ${[0.3, 0.6, 1][i]}}\n`).join("") +
   `dtype: float32\nout_dtype: ${outDtype}\n`;
 
-async function straightforward(yaml: string, outDtype: FloatDType): Promise<Map<string, Buffer>> {
+async function straightforward(yaml: string, outDtype: FloatDType, models = ["a", "b", "c"]): Promise<Map<string, Buffer>> {
   const r = parseRecipe(yaml, "r.yaml");
   const method = getMergeMethod("ties");
-  const sources = new Map(await Promise.all(["base", "a", "b", "c"].map(async (m) => [m, await openHfCheckpoint(join(dir, m))] as const)));
+  const sources = new Map(await Promise.all(["base", ...models].map(async (m) => [m, await openHfCheckpoint(join(dir, m))] as const)));
   try {
     const out = new Map<string, Buffer>();
     for (const { name, shape } of shapes) {
@@ -78,7 +81,7 @@ async function straightforward(yaml: string, outDtype: FloatDType): Promise<Map<
       const merged = method.merge({
         tensorName: name,
         shape,
-        tensors: await Promise.all(["a", "b", "c"].map(read)),
+        tensors: await Promise.all(models.map(read)),
         base: await read("base"),
         params: method.params.parse(r.parameters ?? {}),
         perModel: r.models!.filter((m) => m.model !== "base").map((m) => method.perModel.parse({ ...m.parameters })),
@@ -93,6 +96,20 @@ async function straightforward(yaml: string, outDtype: FloatDType): Promise<Map<
 }
 
 describe("ties on tensors large enough to sample: one pass over the inputs", () => {
+  it("leaves a task vector of zeros (every |d| at the cut) to the exact passes, and gives the whole-tensor merge's bytes", async () => {
+    const models = ["a", "same"];
+    const yaml = recipe("bfloat16", models);
+    const want = await straightforward(yaml, "BF16", models);
+    const before = { ...calls };
+    const out = join(dir, "with-zeros");
+    await merge(parseRecipe(yaml, "r.yaml"), { output: out, baseDir: dir, threads: 0 });
+    const got = await storedTensors(out);
+    for (const [tensor, bytes] of want) expect(got.get(tensor)!.equals(bytes), tensor).toBe(true);
+    // Its bracket holds the whole sample: gathering would hold the whole tensor, so no one pass is tried.
+    expect(calls.onePass - before.onePass).toBe(0);
+    expect(calls.missed - before.missed).toBe(0);
+  });
+
   for (const [outDtype, dtype] of [["bfloat16", "BF16"], ["float16", "F16"], ["float32", "F32"]] as const) {
     it(`gives the whole-tensor merge's ${dtype} bytes, inline and on 2 threads`, async () => {
       const yaml = recipe(outDtype);
