@@ -2,7 +2,7 @@ import type { ChunkedTensors } from "./chunked-merge.js";
 import { taskVectorCombiner, type CombineOptions } from "./combine-task-vectors.js";
 import { gatherFlaggedBits, trimTaskVectorInBracket } from "./cut-bucket.js";
 import type { Bracket } from "./sample-brackets.js";
-import { ABS_MASK, addLowDigits, countHighDigitsInto, cutDigit, floatBits } from "./select-top-k.js";
+import { ABS_MASK, countHighDigitsInto, floatBits, topKThreshold } from "./select-top-k.js";
 import { keepAtOrAbove } from "./sparsify-magnitude.js";
 import { taskVector } from "./task-vectors.js";
 import { scratchFloats, scratchWords } from "./wasm/kernel-scratch.js";
@@ -93,10 +93,5 @@ function exactCut(bits: Uint32Array, count: number, cut: BracketCut, above: numb
   for (let b = cut.bracket.lo >>> 16; b <= top; b++) inside += counts[b];
   if (!(above < cut.k && cut.k <= above + inside)) return undefined;
   // The k-th largest overall is the (k - above + gatheredAbove)-th largest gathered key.
-  const k = cut.k - above + gatheredAbove;
-  const high = cutDigit(counts, k);
-  const low = odd.fill(0);
-  addLowDigits(bits, ABS_MASK, count, high.digit, low);
-  const lo = cutDigit(low, k, high.above);
-  return { key: ((high.digit << 16) | lo.digit) >>> 0, ties: k - lo.above };
+  return topKThreshold(bits.subarray(0, count), ABS_MASK, cut.k - above + gatheredAbove, counts, odd);
 }

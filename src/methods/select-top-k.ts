@@ -29,11 +29,7 @@ const lowHistogram = new Uint32Array(65536);
  * it to `kthLargestKey`/`topKThreshold` to take several cuts of the same keys with one count.
  */
 export function countHighDigits(keys: Uint32Array, mask: number): Uint32Array {
-  const even = histogram.fill(0);
-  const odd = histogramOdd.fill(0);
-  addHighDigits(keys, mask, keys.length, even, odd);
-  for (let b = 0; b < 65536; b++) even[b] += odd[b];
-  return even;
+  return countHighDigitsInto(keys, keys.length, histogram, histogramOdd, mask);
 }
 
 /**
@@ -41,10 +37,10 @@ export function countHighDigits(keys: Uint32Array, mask: number): Uint32Array {
  * counts): the first `length` keys' counts end up in `even`, which is returned; `odd` is left
  * holding the odd elements' share.
  */
-export function countHighDigitsInto(keys: Uint32Array, length: number, even: Uint32Array, odd: Uint32Array): Uint32Array {
+export function countHighDigitsInto(keys: Uint32Array, length: number, even: Uint32Array, odd: Uint32Array, mask = ABS_MASK): Uint32Array {
   even.fill(0);
   odd.fill(0);
-  addHighDigits(keys, ABS_MASK, length, even, odd);
+  addHighDigits(keys, mask, length, even, odd);
   for (let b = 0; b < 65536; b++) even[b] += odd[b];
   return even;
 }
@@ -86,14 +82,15 @@ export function cutDigit(counts: Uint32Array, k: number, above = 0): { digit: nu
 
 /**
  * Key value of the k-th largest element (k >= 1) of `keys & mask`, plus how many elements are
- * strictly larger. `high`: the `countHighDigits(keys, mask)` result, if the caller already has it.
+ * strictly larger. `high`: the `countHighDigits(keys, mask)` result, if the caller already has it;
+ * `lowTable`: a 65536-entry table for the low digits (in kernel memory, the kernel counts them).
  */
-export function kthLargestKey(keys: Uint32Array, mask: number, k: number, high?: Uint32Array): { key: number; above: number } {
+export function kthLargestKey(keys: Uint32Array, mask: number, k: number, high?: Uint32Array, lowTable: Uint32Array = lowHistogram): { key: number; above: number } {
   const n = keys.length;
   if (k < 1 || k > n) throw new RangeError(`k must be in [1, ${n}], got ${k}`);
   const counts = high ?? countHighDigits(keys, mask);
   const hi = cutDigit(counts, k);
-  const low = lowHistogram.fill(0);
+  const low = lowTable.fill(0);
   addLowDigits(keys, mask, n, hi.digit, low);
   const lo = cutDigit(low, k, hi.above);
   return { key: ((hi.digit << 16) | lo.digit) >>> 0, above: lo.above };
@@ -103,12 +100,13 @@ export function kthLargestKey(keys: Uint32Array, mask: number, k: number, high?:
  * Cut for the k largest elements of `keys & mask`: an element is selected when its key is above
  * `key`, or equal to it and among the first `ties` such elements by index. k <= 0 selects nothing,
  * k >= n everything. Lets callers apply the selection in the same pass as their own work.
+ * `high` and `lowTable` as for kthLargestKey.
  */
-export function topKThreshold(keys: Uint32Array, mask: number, k: number, high?: Uint32Array): { key: number; ties: number } {
+export function topKThreshold(keys: Uint32Array, mask: number, k: number, high?: Uint32Array, lowTable?: Uint32Array): { key: number; ties: number } {
   const n = keys.length;
   if (k <= 0) return { key: Number.POSITIVE_INFINITY, ties: 0 };
   if (k >= n) return { key: -1, ties: 0 };
-  const { key, above } = kthLargestKey(keys, mask, k, high);
+  const { key, above } = kthLargestKey(keys, mask, k, high, lowTable);
   return { key, ties: k - above };
 }
 
